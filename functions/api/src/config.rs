@@ -1,0 +1,117 @@
+//! Configuration read once per cold start. A missing or malformed setting stops the
+//! start, not a request.
+
+use atsi_domain::ValidationLimits;
+use atsi_greenhouse::{GreenhouseConfig, HttpGreenhouse};
+use atsi_service::{Services, Settings};
+use atsi_store::{EmbeddedSecretStore, EmbeddedStore};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreBackend {
+    /// redb files under a data directory: the local run and tests.
+    Embedded { data_dir: PathBuf },
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub store: StoreBackend,
+    pub greenhouse: GreenhouseConfig,
+    pub settings: Settings,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} is invalid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+    #[error("could not start: {0}")]
+    Startup(String),
+}
+
+fn var(name: &'static str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn number<T: std::str::FromStr>(name: &'static str) -> Result<Option<T>, ConfigError> {
+    var(name)
+        .map(|v| {
+            v.trim().parse().map_err(|_| ConfigError::Invalid {
+                name,
+                reason: format!("{v:?} is not a number"),
+            })
+        })
+        .transpose()
+}
+
+impl Config {
+    /// Environment variables (all optional):
+    /// `ATSI_STORE` (`embedded`), `ATSI_DATA_DIR` (`.atsi-data`), `GREENHOUSE_BASE_URL`,
+    /// `GREENHOUSE_TIMEOUT_SECS`, `ATSI_MAX_ATTACHMENT_BYTES`, `ATSI_LEDGER_RETENTION_DAYS`.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        let store = match var("ATSI_STORE").as_deref().unwrap_or("embedded") {
+            "embedded" => StoreBackend::Embedded {
+                data_dir: var("ATSI_DATA_DIR")
+                    .unwrap_or_else(|| ".atsi-data".into())
+                    .into(),
+            },
+            other => {
+                return Err(ConfigError::Invalid {
+                    name: "ATSI_STORE",
+                    reason: format!("{other:?} is not a known store (embedded)"),
+                });
+            }
+        };
+        let base_url = var("GREENHOUSE_BASE_URL")
+            .unwrap_or_else(|| GreenhouseConfig::PRODUCTION_BASE_URL.into());
+        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+            return Err(ConfigError::Invalid {
+                name: "GREENHOUSE_BASE_URL",
+                reason: "must be an http(s) URL".into(),
+            });
+        }
+        let mut greenhouse = GreenhouseConfig::new(base_url);
+        if let Some(secs) = number::<u64>("GREENHOUSE_TIMEOUT_SECS")? {
+            greenhouse.read_timeout = Duration::from_secs(secs);
+            greenhouse.submit_timeout = Duration::from_secs(secs * 2);
+        }
+        let mut settings = Settings::default();
+        if let Some(max) = number::<usize>("ATSI_MAX_ATTACHMENT_BYTES")? {
+            settings.limits = ValidationLimits {
+                max_attachment_bytes: max,
+            };
+        }
+        if let Some(days) = number::<i64>("ATSI_LEDGER_RETENTION_DAYS")? {
+            settings.ledger_retention_days = days;
+        }
+        Ok(Config {
+            store,
+            greenhouse,
+            settings,
+        })
+    }
+}
+
+/// Builds every adapter once. No network call happens here.
+pub fn build_services(config: &Config) -> Result<Services, ConfigError> {
+    let greenhouse = HttpGreenhouse::new(config.greenhouse.clone())
+        .map_err(|e| ConfigError::Startup(e.to_string()))?;
+    match &config.store {
+        StoreBackend::Embedded { data_dir } => {
+            let store =
+                EmbeddedStore::open(data_dir).map_err(|e| ConfigError::Startup(e.to_string()))?;
+            let secrets = EmbeddedSecretStore::open(data_dir)
+                .map_err(|e| ConfigError::Startup(e.to_string()))?;
+            let store = Arc::new(store);
+            Ok(Services {
+                employers: store.clone(),
+                jobs: store.clone(),
+                ledger: store,
+                secrets: Arc::new(secrets),
+                greenhouse: Arc::new(greenhouse),
+                settings: config.settings,
+            })
+        }
+    }
+}

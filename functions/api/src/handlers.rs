@@ -1,0 +1,148 @@
+//! From a request to a use case and back. Each arm is a thin translation.
+
+use crate::response::{ApiRequest, ApiResponse};
+use crate::routes::{Function, Route, RouteError, route};
+use atsi_domain::Submission;
+use atsi_domain::credentials::ApiKey;
+use atsi_service::{ErrorKind, RegisterInput, ServiceError, Services};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, json};
+
+/// Handles a request in the function that owns its route; a route owned by another
+/// function answers 404, as API Gateway would never send it here.
+pub async fn handle(function: Function, services: &Services, req: ApiRequest) -> ApiResponse {
+    handle_routed(Some(function), services, req).await
+}
+
+/// Handles any route: the local server plays all three functions at once.
+pub async fn handle_any(services: &Services, req: ApiRequest) -> ApiResponse {
+    handle_routed(None, services, req).await
+}
+
+async fn handle_routed(
+    function: Option<Function>,
+    services: &Services,
+    req: ApiRequest,
+) -> ApiResponse {
+    let rid = req.request_id.as_str();
+    let route = match route(&req.method, &req.path) {
+        Ok(r) if function.is_none_or(|f| f == r.function()) => r,
+        Ok(_) | Err(RouteError::NotFound) => {
+            return ApiResponse::error(
+                404,
+                rid,
+                "route_not_found",
+                "no such route",
+                None,
+                Map::new(),
+            );
+        }
+        Err(RouteError::MethodNotAllowed { allowed }) => {
+            let mut r = ApiResponse::error(
+                405,
+                rid,
+                "method_not_allowed",
+                &format!("allowed: {allowed}"),
+                None,
+                Map::new(),
+            );
+            r.allow = Some(allowed);
+            return r;
+        }
+        Err(RouteError::BadParameter { field, message }) => {
+            return ApiResponse::error(
+                400,
+                rid,
+                "invalid_parameter",
+                &message,
+                Some(field),
+                Map::new(),
+            );
+        }
+    };
+    match dispatch(services, route, &req).await {
+        Ok(resp) => resp,
+        Err(e) => {
+            if matches!(e.kind, ErrorKind::Internal | ErrorKind::Upstream { .. }) {
+                tracing::warn!(request_id = rid, code = e.code, "request failed");
+            }
+            ApiResponse::from_service_error(&e, rid)
+        }
+    }
+}
+
+/// The operator's registration body. The key goes straight into an [`ApiKey`], which
+/// cannot be printed.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegisterBody {
+    board_token: String,
+    api_key: String,
+}
+
+fn parse_json<T: DeserializeOwned>(req: &ApiRequest) -> Result<T, ServiceError> {
+    if let Some(ct) = req.header("content-type")
+        && !ct.to_ascii_lowercase().contains("json")
+    {
+        return Err(ServiceError::new(
+            ErrorKind::BadRequest,
+            "unsupported_media_type",
+            "send the body as application/json",
+        )
+        .field("content-type"));
+    }
+    if req.body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ServiceError::new(
+            ErrorKind::BadRequest,
+            "invalid_body",
+            "a JSON object body is required",
+        ));
+    }
+    serde_json::from_slice(&req.body).map_err(|e| {
+        // serde names the offending field ("unknown field `x`", "missing field `y`").
+        ServiceError::new(
+            ErrorKind::BadRequest,
+            "invalid_body",
+            format!("the body is not valid for this route: {e}"),
+        )
+    })
+}
+
+async fn dispatch(
+    services: &Services,
+    route: Route,
+    req: &ApiRequest,
+) -> Result<ApiResponse, ServiceError> {
+    Ok(match route {
+        Route::PutEmployer(id) => {
+            let body: RegisterBody = parse_json(req)?;
+            let input = RegisterInput {
+                board_token: body.board_token,
+                api_key: ApiKey::new(body.api_key),
+            };
+            let registered = services.register(&id, input).await?;
+            ApiResponse::json(if registered.created { 201 } else { 200 }, registered)
+        }
+        Route::GetEmployer(id) => ApiResponse::json(200, services.status(&id).await?),
+        Route::DeleteEmployer(id) => {
+            services.remove(&id).await?;
+            ApiResponse::no_content()
+        }
+        Route::SyncEmployer(id) => ApiResponse::json(200, services.sync_employer(&id).await?),
+        Route::ListJobs(id) => {
+            let jobs = services.open_jobs(&id).await?;
+            ApiResponse::json(200, json!({ "employer_id": id, "jobs": jobs }))
+        }
+        Route::GetForm(id, job_id) => {
+            let form = services.form(&id, job_id).await?;
+            ApiResponse::json(200, json!({ "employer_id": id, "form": form }))
+        }
+        Route::SubmitApplication(id, job_id) => {
+            let submission: Submission = parse_json(req)?;
+            let key = req.header("idempotency-key");
+            let receipt = services.apply(&id, job_id, &submission, key).await?;
+            ApiResponse::json(if receipt.replayed { 200 } else { 201 }, receipt)
+        }
+    })
+}

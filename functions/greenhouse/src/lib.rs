@@ -1,0 +1,44 @@
+//! Greenhouse's Job Board API behind one trait, [`Greenhouse`], with one real adapter,
+//! [`HttpGreenhouse`]. Tests and the local run point the same adapter at the stand-in.
+
+mod classify;
+mod http;
+
+pub use atsi_domain::credentials::ApiKey;
+pub use classify::{GreenhouseError, classify_submission};
+pub use http::{GreenhouseConfig, HttpGreenhouse};
+
+use async_trait::async_trait;
+use atsi_domain::BoardToken;
+use atsi_domain::greenhouse::{Board, JobDetail, JobPostId, JobSummary};
+use serde_json::{Map, Value};
+
+#[async_trait]
+pub trait Greenhouse: Send + Sync {
+    /// `GET /v1/boards/{token}`: proves the token names a live board.
+    async fn board(&self, token: &BoardToken) -> Result<Board, GreenhouseError>;
+    /// `GET /v1/boards/{token}/jobs`: every published post, unpaginated.
+    async fn jobs(&self, token: &BoardToken) -> Result<Vec<JobSummary>, GreenhouseError>;
+    /// `GET /v1/boards/{token}/jobs/{id}?questions=true&pay_transparency=true`.
+    async fn job(
+        &self,
+        token: &BoardToken,
+        job_id: JobPostId,
+    ) -> Result<JobDetail, GreenhouseError>;
+    /// `POST /v1/boards/{token}/jobs/{id}` with the employer's key; `Ok` only when
+    /// Greenhouse said `success`.
+    async fn submit(
+        &self,
+        token: &BoardToken,
+        job_id: JobPostId,
+        key: &ApiKey,
+        body: &Map<String, Value>,
+    ) -> Result<Submitted, GreenhouseError>;
+}
+
+/// Greenhouse's success answer. It carries no candidate id (API.md §4.6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitted {
+    pub status: u16,
+    pub message: String,
+}

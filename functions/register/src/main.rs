@@ -1,0 +1,10 @@
+//! The register Lambda function: API Gateway events in, atsi's register routes out.
+
+use atsi_api::{Config, Function, build_services, init_tracing, lambda};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    init_tracing();
+    let services = build_services(&Config::from_env()?)?;
+    lambda::run_http_function(Function::Register, services).await
+}

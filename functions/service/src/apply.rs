@@ -1,0 +1,439 @@
+//! The job board's side: open jobs, the form of a job, and delivering an application.
+
+use crate::register::upstream;
+use crate::{ErrorKind, ServiceError, Services, now};
+use atsi_domain::form::ApplicationForm;
+use atsi_domain::greenhouse::JobPostId;
+use atsi_domain::{EmployerId, Submission, mapping, validate};
+use atsi_greenhouse::GreenhouseError;
+use atsi_store::{
+    ApplicationRecord, ApplicationStatus, CredentialState, Employer, JobRecord, StoreError,
+};
+use serde::Serialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct JobListing {
+    pub job_id: JobPostId,
+    pub title: String,
+    pub location: Option<String>,
+    pub updated_at: Option<String>,
+    pub absolute_url: Option<String>,
+    pub company_name: Option<String>,
+    pub language: Option<String>,
+    pub application_deadline: Option<String>,
+    /// `true` for prospect posts ("general application"), which have no requisition.
+    pub prospect: bool,
+    pub form_version: String,
+}
+
+/// What a board gets back for an application Greenhouse accepted.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplyReceipt {
+    pub application_id: String,
+    pub employer_id: EmployerId,
+    pub job_id: JobPostId,
+    pub status: ApplicationStatus,
+    pub received_at: String,
+    pub delivered_at: Option<String>,
+    /// True when this answers a repeated idempotency key: nothing was sent again.
+    pub replayed: bool,
+}
+
+/// Limits an idempotency key so it fits a storage key and a log line.
+const MAX_IDEMPOTENCY_KEY_LEN: usize = 128;
+
+impl Services {
+    async fn employer(&self, id: &EmployerId) -> Result<Employer, ServiceError> {
+        self.employers
+            .get(id)
+            .await?
+            .ok_or_else(ServiceError::employer_not_found)
+    }
+
+    async fn job_record(
+        &self,
+        employer: &EmployerId,
+        job_id: JobPostId,
+    ) -> Result<JobRecord, ServiceError> {
+        self.jobs.get(employer, job_id).await?.ok_or_else(|| {
+            ServiceError::new(
+                ErrorKind::NotFound,
+                "job_not_found",
+                format!("employer has no job {job_id}"),
+            )
+        })
+    }
+
+    pub async fn open_jobs(&self, employer: &EmployerId) -> Result<Vec<JobListing>, ServiceError> {
+        self.employer(employer).await?;
+        let jobs = self.jobs.list(employer).await?;
+        Ok(jobs
+            .into_iter()
+            .filter(JobRecord::is_open)
+            .map(|j| {
+                let s = &j.detail.summary;
+                JobListing {
+                    job_id: j.job_id,
+                    title: s.title.clone(),
+                    location: s.location.as_ref().and_then(|l| l.name.clone()),
+                    updated_at: s.updated_at.clone(),
+                    absolute_url: s.absolute_url.clone(),
+                    company_name: s.company_name.clone(),
+                    language: s.language.clone(),
+                    application_deadline: s.application_deadline.clone(),
+                    prospect: s.internal_job_id.is_none(),
+                    form_version: ApplicationForm::from_job(&j.detail).version,
+                }
+            })
+            .collect())
+    }
+
+    pub async fn form(
+        &self,
+        employer: &EmployerId,
+        job_id: JobPostId,
+    ) -> Result<ApplicationForm, ServiceError> {
+        self.employer(employer).await?;
+        let job = self.job_record(employer, job_id).await?;
+        if !job.is_open() {
+            return Err(job_closed(job_id));
+        }
+        Ok(ApplicationForm::from_job(&job.detail))
+    }
+
+    /// Validates, records, delivers and records the outcome. Greenhouse is called only for
+    /// a valid application to an open job.
+    pub async fn apply(
+        &self,
+        employer_id: &EmployerId,
+        job_id: JobPostId,
+        submission: &Submission,
+        idempotency_key: Option<&str>,
+    ) -> Result<ApplyReceipt, ServiceError> {
+        let employer = self.employer(employer_id).await?;
+        let job = self.job_record(employer_id, job_id).await?;
+        let idempotency_key = idempotency_key.map(str::trim).filter(|k| !k.is_empty());
+        if let Some(k) = idempotency_key
+            && (k.len() > MAX_IDEMPOTENCY_KEY_LEN || k.chars().any(|c| c.is_control()))
+        {
+            return Err(ServiceError::new(
+                ErrorKind::BadRequest,
+                "invalid_idempotency_key",
+                format!(
+                    "Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} printable characters"
+                ),
+            )
+            .field("Idempotency-Key"));
+        }
+        if !job.is_open() {
+            self.record_refusal(&employer, job_id, "job_closed", json!({}))
+                .await?;
+            return Err(job_closed(job_id));
+        }
+        let form = ApplicationForm::from_job(&job.detail);
+        if let Some(v) = &submission.form_version
+            && *v != form.version
+        {
+            return Err(ServiceError::new(
+                ErrorKind::Conflict,
+                "form_outdated",
+                "the employer changed this job's questions; show the jobseeker the current form",
+            )
+            .field("form_version")
+            .details(json!({ "form": form })));
+        }
+        let valid = match validate::validate(&form, submission, self.settings.limits) {
+            Ok(v) => v,
+            Err(errors) => {
+                let detail = json!({
+                    "answer_keys": submission.answers.keys().collect::<Vec<_>>(),
+                    "attachment_keys": submission.attachments.keys().collect::<Vec<_>>(),
+                    "error_codes": errors.iter().map(|e| json!({"field": e.field, "code": e.code})).collect::<Vec<_>>(),
+                });
+                self.record_refusal(&employer, job_id, "validation_failed", detail)
+                    .await?;
+                return Err(ServiceError::invalid(errors));
+            }
+        };
+        let body = mapping::greenhouse_body(&valid);
+        let payload_digest = digest(&Value::Object(body.clone()));
+        let mut record = ApplicationRecord {
+            id: uuid::Uuid::now_v7().to_string(),
+            employer_id: employer_id.clone(),
+            job_id,
+            board_token: employer.board_token.clone(),
+            idempotency_key: idempotency_key.map(str::to_owned),
+            received_at: now(),
+            status: ApplicationStatus::Pending,
+            completed_at: None,
+            outcome: None,
+            greenhouse_status: None,
+            payload: mapping::ledger_copy(&valid),
+            payload_sha256: Some(payload_digest.clone()),
+            expires_at: self.expiry(),
+        };
+        match self.ledger.create(&record).await {
+            Ok(()) => {}
+            Err(StoreError::AlreadyExists) => {
+                let key = idempotency_key.unwrap_or_default();
+                match self
+                    .settle_repeat(employer_id, key, &payload_digest)
+                    .await?
+                {
+                    Repeat::Replay(receipt) => return Ok(receipt),
+                    Repeat::Resend(existing) => record = existing,
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+        self.deliver(&employer, record, &body).await
+    }
+
+    /// A second submission with a known idempotency key: the same payload gets the first
+    /// answer, or is sent again only if the first attempt never reached Greenhouse.
+    async fn settle_repeat(
+        &self,
+        employer: &EmployerId,
+        key: &str,
+        digest: &str,
+    ) -> Result<Repeat, ServiceError> {
+        let Some(existing) = self.ledger.find_by_idempotency_key(employer, key).await? else {
+            return Err(ServiceError::new(
+                ErrorKind::Internal,
+                "ledger_conflict",
+                "the ledger refused the record; try again",
+            ));
+        };
+        if existing.payload_sha256.as_deref() != Some(digest) {
+            return Err(ServiceError::new(
+                ErrorKind::Conflict,
+                "idempotency_key_reused",
+                "this Idempotency-Key was used for a different application",
+            )
+            .field("Idempotency-Key"));
+        }
+        match (existing.status, existing.outcome.as_deref()) {
+            (ApplicationStatus::Delivered, _) => Ok(Repeat::Replay(receipt(&existing, true))),
+            (ApplicationStatus::Failed, Some("greenhouse_unavailable")) => {
+                let mut again = existing;
+                again.status = ApplicationStatus::Pending;
+                Ok(Repeat::Resend(again))
+            }
+            (ApplicationStatus::Pending, _) => Err(ServiceError::new(
+                ErrorKind::Conflict,
+                "application_in_progress",
+                "this application is being delivered; ask again shortly",
+            )),
+            (_, outcome) => Err(ServiceError::new(
+                ErrorKind::Conflict,
+                "application_already_settled",
+                format!(
+                    "this application already ended as `{}`",
+                    outcome.unwrap_or("unknown")
+                ),
+            )
+            .details(json!({"application_id": existing.id}))),
+        }
+    }
+
+    async fn deliver(
+        &self,
+        employer: &Employer,
+        mut record: ApplicationRecord,
+        body: &serde_json::Map<String, Value>,
+    ) -> Result<ApplyReceipt, ServiceError> {
+        let job_id = record.job_id;
+        let Some(key) = self.secrets.get(&employer.id).await? else {
+            record.status = ApplicationStatus::Failed;
+            record.outcome = Some("credentials_missing".into());
+            self.finish(&mut record).await?;
+            return Err(ServiceError::new(
+                ErrorKind::Upstream { retryable: false },
+                "employer_credentials_missing",
+                "the employer's Greenhouse key is not on file; the operator must register it again",
+            ));
+        };
+        let result = self
+            .greenhouse
+            .submit(&employer.board_token, job_id, &key, body)
+            .await;
+        let (status, outcome, error) = match result {
+            Ok(ok) => {
+                record.greenhouse_status = Some(ok.status);
+                (ApplicationStatus::Delivered, "delivered", None)
+            }
+            Err(e) => {
+                let (status, outcome, error) = self.delivery_failure(employer, job_id, e).await?;
+                (status, outcome, Some(error))
+            }
+        };
+        record.status = status;
+        record.outcome = Some(outcome.to_owned());
+        self.finish(&mut record).await?;
+        tracing::info!(
+            employer_id = %employer.id, job_id, application_id = %record.id, outcome, "application settled"
+        );
+        match error {
+            None => Ok(receipt(&record, false)),
+            Some(e) => Err(e.details(json!({"application_id": record.id}))),
+        }
+    }
+
+    async fn delivery_failure(
+        &self,
+        employer: &Employer,
+        job_id: JobPostId,
+        e: GreenhouseError,
+    ) -> Result<(ApplicationStatus, &'static str, ServiceError), ServiceError> {
+        Ok(match e {
+            GreenhouseError::InvalidKey => {
+                self.mark_credentials_invalid(&employer.id).await?;
+                (
+                    ApplicationStatus::Failed,
+                    "invalid_key",
+                    ServiceError::new(
+                        ErrorKind::Upstream { retryable: false },
+                        "employer_credentials_invalid",
+                        "Greenhouse refused the employer's API key; the operator has been told",
+                    ),
+                )
+            }
+            GreenhouseError::NotFound { .. } => {
+                // Greenhouse no longer takes applications for the job; close it once the
+                // board itself is confirmed, since an unknown board answers the same 404.
+                if self.greenhouse.board(&employer.board_token).await.is_ok() {
+                    let stored = self.jobs.get(&employer.id, job_id).await?;
+                    self.close(&employer.id, job_id, stored.as_ref()).await?;
+                }
+                (
+                    ApplicationStatus::Rejected,
+                    "job_not_live",
+                    job_closed(job_id),
+                )
+            }
+            GreenhouseError::Rejected { status, reason } => (
+                ApplicationStatus::Rejected,
+                "greenhouse_rejected",
+                ServiceError::new(
+                    ErrorKind::Invalid,
+                    "greenhouse_rejected",
+                    format!("Greenhouse refused the application ({status}): {reason}"),
+                ),
+            ),
+            GreenhouseError::Transient {
+                maybe_delivered: false,
+                ..
+            } => (
+                ApplicationStatus::Failed,
+                "greenhouse_unavailable",
+                upstream(GreenhouseError::Transient {
+                    status: None,
+                    reason: String::new(),
+                    maybe_delivered: false,
+                }),
+            ),
+            GreenhouseError::Transient {
+                maybe_delivered: true,
+                ..
+            }
+            | GreenhouseError::Malformed { .. } => (
+                ApplicationStatus::Failed,
+                "delivery_unconfirmed",
+                // Greenhouse may hold it already and offers no way to check: a retry could
+                // create a second candidate, so the board must not retry blindly.
+                ServiceError::new(
+                    ErrorKind::Upstream { retryable: false },
+                    "delivery_unconfirmed",
+                    "Greenhouse did not confirm the application; atsi recorded it for the operator to check",
+                ),
+            ),
+        })
+    }
+
+    async fn mark_credentials_invalid(&self, id: &EmployerId) -> Result<(), ServiceError> {
+        if let Some(mut e) = self.employers.get(id).await? {
+            e.credentials = CredentialState::Invalid { since: now() };
+            e.last_error = Some("Greenhouse refused the API key (401)".into());
+            self.employers.put(&e).await?;
+        }
+        tracing::warn!(employer_id = %id, "employer credentials invalid");
+        Ok(())
+    }
+
+    async fn finish(&self, record: &mut ApplicationRecord) -> Result<(), ServiceError> {
+        record.completed_at = Some(now());
+        self.ledger.update(record).await?;
+        Ok(())
+    }
+
+    /// Refused before delivery: recorded without the answers themselves.
+    async fn record_refusal(
+        &self,
+        employer: &Employer,
+        job_id: JobPostId,
+        outcome: &str,
+        detail: Value,
+    ) -> Result<(), ServiceError> {
+        let stamp = now();
+        let record = ApplicationRecord {
+            id: uuid::Uuid::now_v7().to_string(),
+            employer_id: employer.id.clone(),
+            job_id,
+            board_token: employer.board_token.clone(),
+            idempotency_key: None,
+            received_at: stamp.clone(),
+            status: ApplicationStatus::Rejected,
+            completed_at: Some(stamp),
+            outcome: Some(outcome.to_owned()),
+            greenhouse_status: None,
+            payload: match detail {
+                Value::Object(m) => m,
+                _ => Default::default(),
+            },
+            payload_sha256: None,
+            expires_at: self.expiry(),
+        };
+        self.ledger.create(&record).await?;
+        Ok(())
+    }
+
+    fn expiry(&self) -> i64 {
+        chrono::Utc::now().timestamp() + self.settings.ledger_retention_days * 86_400
+    }
+}
+
+enum Repeat {
+    Replay(ApplyReceipt),
+    Resend(ApplicationRecord),
+}
+
+fn receipt(r: &ApplicationRecord, replayed: bool) -> ApplyReceipt {
+    ApplyReceipt {
+        application_id: r.id.clone(),
+        employer_id: r.employer_id.clone(),
+        job_id: r.job_id,
+        status: r.status,
+        received_at: r.received_at.clone(),
+        delivered_at: (r.status == ApplicationStatus::Delivered)
+            .then(|| r.completed_at.clone())
+            .flatten(),
+        replayed,
+    }
+}
+
+fn job_closed(job_id: JobPostId) -> ServiceError {
+    ServiceError::new(
+        ErrorKind::Gone,
+        "job_closed",
+        format!("job {job_id} no longer takes applications"),
+    )
+}
+
+fn digest(v: &Value) -> String {
+    Sha256::digest(v.to_string().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

@@ -1,0 +1,48 @@
+//! atsi's use cases over the ports: register an employer, sync its jobs, serve forms and
+//! deliver applications. Knows nothing of HTTP or Lambda; `atsi-api` adapts it.
+
+mod apply;
+mod error;
+mod register;
+mod sync;
+
+pub use apply::{ApplyReceipt, JobListing};
+pub use error::{ErrorKind, ServiceError};
+pub use register::{EmployerStatus, RegisterInput, Registered};
+pub use sync::SyncReport;
+
+use atsi_domain::ValidationLimits;
+use atsi_greenhouse::Greenhouse;
+use atsi_store::{ApplicationLedger, EmployerStore, JobStore, SecretStore};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub limits: ValidationLimits,
+    /// How long ledger records are kept before they expire (the DynamoDB TTL).
+    pub ledger_retention_days: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            limits: ValidationLimits::default(),
+            ledger_retention_days: 90,
+        }
+    }
+}
+
+/// Everything a use case needs, built once per cold start and shared by reference.
+#[derive(Clone)]
+pub struct Services {
+    pub employers: Arc<dyn EmployerStore>,
+    pub jobs: Arc<dyn JobStore>,
+    pub ledger: Arc<dyn ApplicationLedger>,
+    pub secrets: Arc<dyn SecretStore>,
+    pub greenhouse: Arc<dyn Greenhouse>,
+    pub settings: Settings,
+}
+
+pub(crate) fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

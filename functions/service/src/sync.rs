@@ -1,0 +1,204 @@
+//! Pulls an employer's published jobs and their questions from Greenhouse.
+
+use crate::register::upstream;
+use crate::{ServiceError, Services, now};
+use atsi_domain::EmployerId;
+use atsi_domain::greenhouse::{JobDetail, JobPostId};
+use atsi_domain::sync_plan::{self, KnownJob};
+use atsi_greenhouse::GreenhouseError;
+use atsi_store::{Employer, JobRecord, JobStatus, SyncOutcome};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncReport {
+    pub employer_id: EmployerId,
+    pub added: Vec<JobPostId>,
+    pub updated: Vec<JobPostId>,
+    pub unchanged: usize,
+    pub closed: Vec<JobPostId>,
+    pub open_jobs: usize,
+    /// Jobs that could not be fetched this time; they are tried again next sync.
+    pub failed: Vec<JobPostId>,
+}
+
+impl Services {
+    pub async fn sync_employer(&self, id: &EmployerId) -> Result<SyncReport, ServiceError> {
+        let employer = self
+            .employers
+            .get(id)
+            .await?
+            .ok_or_else(ServiceError::employer_not_found)?;
+        match self.run_sync(&employer).await {
+            Ok(report) => {
+                self.record_sync(id, Ok(&report)).await?;
+                tracing::info!(
+                    employer_id = %id, added = report.added.len(), updated = report.updated.len(),
+                    closed = report.closed.len(), failed = report.failed.len(), "sync finished"
+                );
+                Ok(report)
+            }
+            Err(e) => {
+                self.record_sync(id, Err(&e)).await?;
+                tracing::warn!(employer_id = %id, code = e.code, "sync failed");
+                Err(e)
+            }
+        }
+    }
+
+    /// The scheduled sync: every employer, one failure not stopping the others.
+    pub async fn sync_all(&self) -> Result<Vec<Result<SyncReport, ServiceError>>, ServiceError> {
+        let employers = self.employers.list().await?;
+        let mut reports = Vec::with_capacity(employers.len());
+        for e in employers {
+            reports.push(self.sync_employer(&e.id).await);
+        }
+        Ok(reports)
+    }
+
+    async fn run_sync(&self, employer: &Employer) -> Result<SyncReport, ServiceError> {
+        let token = &employer.board_token;
+        let listed = self.greenhouse.jobs(token).await.map_err(upstream)?;
+        let stored = self.jobs.list(&employer.id).await?;
+        let known: Vec<KnownJob> = stored
+            .iter()
+            .map(|j| KnownJob {
+                id: j.job_id,
+                updated_at: j.detail.summary.updated_at.clone(),
+                open: j.is_open(),
+            })
+            .collect();
+        let plan = sync_plan::plan(&known, &listed);
+        let mut report = SyncReport {
+            employer_id: employer.id.clone(),
+            added: Vec::new(),
+            updated: Vec::new(),
+            unchanged: plan.unchanged.len(),
+            closed: Vec::new(),
+            open_jobs: 0,
+            failed: Vec::new(),
+        };
+        // Questions are fetched only for what is new or changed: the list is one call,
+        // each job is another.
+        for job_id in plan.to_fetch() {
+            match self.greenhouse.job(token, job_id).await {
+                Ok(detail) => {
+                    self.store_open(employer, detail).await?;
+                    if plan.added.contains(&job_id) {
+                        report.added.push(job_id);
+                    } else {
+                        report.updated.push(job_id);
+                    }
+                }
+                Err(_) => report.failed.push(job_id),
+            }
+        }
+        let mut board_live: Option<bool> = None;
+        for job_id in plan.vanished {
+            // Missing from the list is not proof of closing: the single GET must say 404
+            // and the board must still exist, since an unknown board answers the same 404.
+            match self.greenhouse.job(token, job_id).await {
+                Err(GreenhouseError::NotFound { .. }) => {
+                    if board_live.is_none() {
+                        board_live = Some(self.greenhouse.board(token).await.is_ok());
+                    }
+                    if board_live == Some(true) {
+                        self.close(
+                            &employer.id,
+                            job_id,
+                            stored.iter().find(|j| j.job_id == job_id),
+                        )
+                        .await?;
+                        report.closed.push(job_id);
+                    } else {
+                        report.failed.push(job_id);
+                    }
+                }
+                Ok(detail) => {
+                    self.store_open(employer, detail).await?;
+                }
+                Err(_) => report.failed.push(job_id),
+            }
+        }
+        report.open_jobs = self
+            .jobs
+            .list(&employer.id)
+            .await?
+            .iter()
+            .filter(|j| j.is_open())
+            .count();
+        Ok(report)
+    }
+
+    pub(crate) async fn store_open(
+        &self,
+        employer: &Employer,
+        detail: JobDetail,
+    ) -> Result<JobRecord, ServiceError> {
+        let record = JobRecord {
+            employer_id: employer.id.clone(),
+            job_id: detail.summary.id,
+            status: JobStatus::Open,
+            closed_at: None,
+            fetched_at: now(),
+            detail,
+        };
+        self.jobs.put(&record).await?;
+        Ok(record)
+    }
+
+    pub(crate) async fn close(
+        &self,
+        employer: &EmployerId,
+        job_id: JobPostId,
+        stored: Option<&JobRecord>,
+    ) -> Result<(), ServiceError> {
+        let Some(stored) = stored else { return Ok(()) };
+        let mut record = stored.clone();
+        record.status = JobStatus::Closed;
+        record.closed_at = Some(now());
+        self.jobs.put(&record).await?;
+        tracing::info!(employer_id = %employer, job_id, "job closed");
+        Ok(())
+    }
+
+    async fn record_sync(
+        &self,
+        id: &EmployerId,
+        result: Result<&SyncReport, &ServiceError>,
+    ) -> Result<(), ServiceError> {
+        // Re-read: the employer may have been rotated or removed while Greenhouse answered.
+        let Some(mut employer) = self.employers.get(id).await? else {
+            return Ok(());
+        };
+        let at = now();
+        employer.last_sync = Some(match result {
+            Ok(r) => SyncOutcome {
+                at: at.clone(),
+                ok: true,
+                added: r.added.len(),
+                updated: r.updated.len(),
+                closed: r.closed.len(),
+                open_jobs: r.open_jobs,
+                error: None,
+            },
+            Err(e) => SyncOutcome {
+                at: at.clone(),
+                ok: false,
+                added: 0,
+                updated: 0,
+                closed: 0,
+                open_jobs: employer.last_sync.as_ref().map_or(0, |s| s.open_jobs),
+                error: Some(e.code.to_owned()),
+            },
+        });
+        match result {
+            Ok(_) => {
+                employer.last_successful_sync_at = Some(at);
+                employer.last_error = None;
+            }
+            Err(e) => employer.last_error = Some(format!("sync: {}", e.message)),
+        }
+        self.employers.put(&employer).await?;
+        Ok(())
+    }
+}
