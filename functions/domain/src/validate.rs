@@ -378,7 +378,14 @@ impl<'f> Checker<'f> {
         };
         let form = self.form;
         for q in form.all_questions() {
-            if q.required && !q.fields.iter().any(answered) {
+            // A field already refused says more than "required" would.
+            let refused = |f: &FormField| {
+                self.errors.iter().any(|e| {
+                    e.field == answer_key(&f.name)
+                        || e.field.starts_with(&format!("attachments.{}", f.name))
+                })
+            };
+            if q.required && !q.fields.iter().any(answered) && !q.fields.iter().any(refused) {
                 let first = &q.fields.first().map(|f| f.name.clone()).unwrap_or_default();
                 let kind = q.fields.first().map(|f| f.kind);
                 let field = if kind == Some(FieldKind::File) {
@@ -446,6 +453,9 @@ impl<'f> Checker<'f> {
             return;
         }
         for part in parts.into_iter().filter(|p| !given.contains(p)) {
+            if self.errors.iter().any(|e| e.field == answer_key(part)) {
+                continue;
+            }
             self.fail("location_incomplete", answer_key(part), None, "location, latitude and longitude go together: Greenhouse ignores a partial location");
         }
         for (part, bound) in [("latitude", 90.0), ("longitude", 180.0)] {

@@ -8,7 +8,7 @@ mod sync;
 
 pub use apply::{ApplyReceipt, JobListing};
 pub use error::{ErrorKind, ServiceError};
-pub use register::{EmployerStatus, RegisterInput, Registered};
+pub use register::{EmployerStatus, FirstSync, RegisterInput, Registered};
 pub use sync::SyncReport;
 
 use atsi_domain::ValidationLimits;

@@ -34,14 +34,16 @@ pub struct Registered {
     /// False when an existing registration was rotated.
     pub created: bool,
     pub employer: EmployerStatus,
-    /// The first sync, run as part of registration.
-    pub sync: Result<SyncReport, SyncFailure>,
+    /// The first sync, run as part of registration. Registration stands even if it
+    /// failed: the scheduled sync tries again.
+    pub first_sync: FirstSync,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct SyncFailure {
-    pub code: &'static str,
-    pub message: String,
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum FirstSync {
+    Completed { report: SyncReport },
+    Failed { code: &'static str, message: String },
 }
 
 impl Services {
@@ -106,7 +108,7 @@ impl Services {
         Ok(Registered {
             created: previous.is_none(),
             employer: self.status(id).await?,
-            sync,
+            first_sync,
         })
     }
 

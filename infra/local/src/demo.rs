@@ -241,7 +241,7 @@ pub async fn run(
         if !(200..300).contains(&status) {
             return Err(fail(format!("register {}: {status} {body}", e.employer_id)));
         }
-        let sync = &body["sync"]["Ok"];
+        let sync = &body["first_sync"]["report"];
         let _ = writeln!(
             log,
             "register {:<18} -> {status}  board {:?}, key {}, first sync added {} job(s)",
