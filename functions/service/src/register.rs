@@ -101,10 +101,13 @@ impl Services {
         }
         self.employers.put(&employer).await?;
         tracing::info!(employer_id = %id, rotated = previous.is_some(), "employer registered");
-        let sync = self.sync_employer(id).await.map_err(|e| SyncFailure {
-            code: e.code,
-            message: e.message,
-        });
+        let first_sync = match self.sync_employer(id).await {
+            Ok(report) => FirstSync::Completed { report },
+            Err(e) => FirstSync::Failed {
+                code: e.code,
+                message: e.message,
+            },
+        };
         Ok(Registered {
             created: previous.is_none(),
             employer: self.status(id).await?,
