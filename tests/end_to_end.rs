@@ -1,7 +1,7 @@
 //! register → sync → form → apply against the Greenhouse stand-in, asserting what
 //! Greenhouse received byte for byte, and the paths where nothing must reach it.
 
-use atsi_store::{ApplicationLedger, ApplicationStatus};
+use atsi_store::ApplicationStatus;
 use atsi_tests::*;
 use greenhouse_standin::{Fault, FaultKind, FaultTarget};
 use http::Method;

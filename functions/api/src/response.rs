@@ -90,7 +90,7 @@ impl ApiResponse {
                 serde_json::to_value(&e.errors).unwrap_or_default(),
             );
         }
-        if let Some(Value::Object(details)) = &e.details {
+        if let Some(Value::Object(details)) = e.details.as_deref() {
             extra.extend(details.clone());
         }
         Self::error(

@@ -572,3 +572,90 @@ fn base_url_trailing_slash_is_trimmed() {
         GreenhouseConfig::PRODUCTION_BASE_URL
     );
 }
+
+#[tokio::test]
+async fn read_timeout_is_transient_and_reads_never_count_as_delivered() {
+    let h = Harness::start().await;
+    let gh = client_for(GreenhouseConfig {
+        read_timeout: Duration::from_millis(200),
+        ..GreenhouseConfig::new(h.running.base_url())
+    });
+    h.standin.push_fault(Fault::once(
+        FaultTarget::Get,
+        FaultKind::Delay { millis: 2_000 },
+    ));
+    assert_eq!(
+        gh.jobs(&token(NW)).await,
+        Err(GreenhouseError::Transient {
+            status: None,
+            reason: "timed out".into(),
+            maybe_delivered: false,
+        })
+    );
+}
+
+#[tokio::test]
+async fn odd_answers_are_classified_by_status_and_shape() {
+    let h = Harness::start().await;
+    let gh = h.client();
+    let status = |status: u16, body: &str| {
+        Fault::once(
+            FaultTarget::Any,
+            FaultKind::Status {
+                status,
+                body: Some(body.to_owned()),
+            },
+        )
+    };
+
+    // A 2xx that is not the resource (a captive portal, a CDN error page).
+    h.standin
+        .push_fault(status(200, "<html>maintenance</html>"));
+    assert!(matches!(
+        gh.board(&token(NW)).await,
+        Err(GreenhouseError::Malformed { .. })
+    ));
+    h.standin
+        .push_fault(status(200, "<html>maintenance</html>"));
+    assert_eq!(
+        gh.submit(&token(NW), RUST_JOB, &fixture_key(NW), &application())
+            .await,
+        Err(GreenhouseError::Malformed {
+            reason: "200 without a JSON body".into()
+        })
+    );
+    // JSON, but without `success`: not a delivery.
+    h.standin.push_fault(status(200, r#"{"ok":true}"#));
+    assert!(matches!(
+        gh.submit(&token(NW), RUST_JOB, &fixture_key(NW), &application())
+            .await,
+        Err(GreenhouseError::Rejected { status: 200, .. })
+    ));
+
+    h.standin
+        .push_fault(status(429, r#"{"status":429,"error":"Too Many Requests"}"#));
+    let got = gh
+        .submit(&token(NW), RUST_JOB, &fixture_key(NW), &application())
+        .await;
+    assert_eq!(
+        got,
+        Err(GreenhouseError::Transient {
+            status: Some(429),
+            reason: "Too Many Requests".into(),
+            maybe_delivered: false,
+        })
+    );
+
+    h.standin.push_fault(status(400, "Bad Request"));
+    let got = gh
+        .submit(&token(NW), RUST_JOB, &fixture_key(NW), &application())
+        .await;
+    assert_eq!(
+        got,
+        Err(GreenhouseError::Rejected {
+            status: 400,
+            reason: "Bad Request".into()
+        })
+    );
+    assert!(!got.unwrap_err().is_retryable());
+}

@@ -27,7 +27,7 @@ pub struct ServiceError {
     pub field: Option<String>,
     pub errors: Vec<FieldError>,
     /// Extra data a client can act on (the current form on a 409).
-    pub details: Option<Value>,
+    pub details: Option<Box<Value>>,
 }
 
 impl ServiceError {
@@ -46,7 +46,7 @@ impl ServiceError {
         self
     }
     pub fn details(mut self, details: Value) -> Self {
-        self.details = Some(details);
+        self.details = Some(Box::new(details));
         self
     }
     pub fn invalid(errors: Vec<FieldError>) -> Self {

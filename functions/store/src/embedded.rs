@@ -207,7 +207,17 @@ impl ApplicationLedger for EmbeddedStore {
         tx.commit().map_err(backend)
     }
     async fn update(&self, record: &ApplicationRecord) -> Result<(), StoreError> {
-        self.put_json(APPLICATIONS, &record.id, record)
+        let bytes = encode(record)?;
+        let tx = self.db.begin_write().map_err(backend)?;
+        {
+            let mut apps = tx.open_table(APPLICATIONS).map_err(backend)?;
+            if apps.get(record.id.as_str()).map_err(backend)?.is_none() {
+                return Err(StoreError::Missing);
+            }
+            apps.insert(record.id.as_str(), bytes.as_slice())
+                .map_err(backend)?;
+        }
+        tx.commit().map_err(backend)
     }
     async fn get(&self, id: &str) -> Result<Option<ApplicationRecord>, StoreError> {
         self.get_json(APPLICATIONS, id)
@@ -252,13 +262,21 @@ impl EmbeddedSecretStore {
     pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(data_dir).map_err(backend)?;
         let path = data_dir.join("secrets.redb");
-        let db = open_db(&path, &["secrets"])?;
+        // Created owner-only before redb writes anything into it, and tightened again in
+        // case an older file was widened.
         #[cfg(unix)]
         {
-            use std::os::unix::fs::PermissionsExt;
+            use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .mode(0o600)
+                .open(&path)
+                .map_err(backend)?;
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
                 .map_err(backend)?;
         }
+        let db = open_db(&path, &["secrets"])?;
         Ok(Self { db: Arc::new(db) })
     }
 }

@@ -18,7 +18,7 @@ mod contract {
         ApplicationLedger, ApplicationRecord, ApplicationStatus, CredentialState, Employer,
         EmployerStore, JobRecord, JobStatus, JobStore, SecretStore, StoreError, SyncOutcome,
     };
-    use serde_json::{Map, Value, json};
+    use serde_json::{Value, json};
 
     const FIXTURE: &str = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -312,6 +312,14 @@ mod contract {
                 .expect("find"),
             Some(delivered)
         );
+        // An update never creates: a record must exist to settle.
+        assert!(matches!(
+            store
+                .update(&application("app-never-created", "northwind", None))
+                .await,
+            Err(StoreError::Missing)
+        ));
+        assert_eq!(store.get("app-never-created").await.expect("get"), None);
 
         assert_eq!(
             ids(&store.list_by_employer(&nw).await.expect("list")),

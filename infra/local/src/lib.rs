@@ -8,7 +8,6 @@ use atsi_api::{ApiRequest, Config, StoreBackend, build_services, handle_any};
 use atsi_greenhouse::GreenhouseConfig;
 use atsi_service::Services;
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::Request;
 use axum::response::{IntoResponse, Response};
@@ -61,7 +60,7 @@ async fn serve_any(State(state): State<AppState>, req: Request<axum::body::Body>
         method: parts.method,
         path: parts.uri.path().to_owned(),
         headers: parts.headers,
-        body: Bytes::from(body),
+        body,
         request_id: format!("local-{n}"),
     };
     let resp = handle_any(&state.services, api).await;
