@@ -61,13 +61,7 @@ async fn register_sync_apply_delivers_exactly_what_greenhouse_expects() {
     let mut submission = northwind_submission();
     submission["form_version"] = form["form"]["version"].clone();
 
-    let (status, receipt) = h
-        .call(
-            Method::POST,
-            &apply_path("northwind", RUST_JOB),
-            Some(&submission),
-        )
-        .await;
+    let (status, receipt) = h.apply("northwind", RUST_JOB, &submission).await;
     assert_eq!(status, 201, "{receipt}");
     assert_eq!(receipt["status"], "delivered");
 
@@ -146,13 +140,7 @@ async fn eeoc_demographics_and_file_questions_arrive_in_greenhouses_shape() {
         "demographic_answers": [{"question_id": 4000101, "answer_options": [{"answer_option_id": 4000204, "text": "Prefer my own words"}]}],
         "data_compliance": {"gdpr_demographic_data_consent_given": true}
     });
-    let (status, body) = h
-        .call(
-            Method::POST,
-            &apply_path("acme", SRE_JOB),
-            Some(&submission),
-        )
-        .await;
+    let (status, body) = h.apply("acme", SRE_JOB, &submission).await;
     assert_eq!(status, 201, "{body}");
     let got = &h.standin.received()[0];
     assert_eq!(got.job_id, SRE_JOB, "a post id above 2^32 survives");
@@ -172,9 +160,7 @@ async fn eeoc_demographics_and_file_questions_arrive_in_greenhouses_shape() {
         "answers": {"first_name": "G", "last_name": "H", "email": "g@example.com", "question_30000000011": [60000000011u64], "question_30000000012": "120", "resume_text": "cv"},
         "attachments": {"question_30000000013": {"filename": "reference.pdf", "content_base64": b64(b"%PDF-1.4 reference")}}
     });
-    let (status, body) = h
-        .call(Method::POST, &apply_path("acme", 6_106_073_004), Some(&ae))
-        .await;
+    let (status, body) = h.apply("acme", 6_106_073_004, &ae).await;
     assert_eq!(status, 201, "{body}");
     let got = &h.standin.received()[1];
     assert_eq!(
@@ -204,13 +190,7 @@ async fn invalid_submissions_get_422_naming_the_field_and_greenhouse_receives_no
         (not_offered, "answers.question_7100000003", "invalid_option"),
         (exe, "attachments.resume.filename", "unsupported_file_type"),
     ] {
-        let (status, body) = h
-            .call(
-                Method::POST,
-                &apply_path("northwind", RUST_JOB),
-                Some(&submission),
-            )
-            .await;
+        let (status, body) = h.apply("northwind", RUST_JOB, &submission).await;
         assert_eq!(status, 422, "{body}");
         assert_eq!(body["error"]["code"], "validation_failed");
         assert_eq!(body["error"]["field"], field);
@@ -279,11 +259,7 @@ async fn a_job_removed_between_syncs_is_closed_and_applying_answers_410() {
         (410, Some("job_closed"))
     );
     let (status, body) = h
-        .call(
-            Method::POST,
-            &apply_path("northwind", RUST_JOB),
-            Some(&northwind_submission()),
-        )
+        .apply("northwind", RUST_JOB, &northwind_submission())
         .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
@@ -425,11 +401,7 @@ async fn removal_deletes_key_jobs_and_mapping() {
         404
     );
     let (status, body) = h
-        .call(
-            Method::POST,
-            &apply_path("northwind", RUST_JOB),
-            Some(&northwind_submission()),
-        )
+        .apply("northwind", RUST_JOB, &northwind_submission())
         .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
@@ -463,10 +435,7 @@ async fn an_outage_is_retryable_and_an_idempotent_retry_sends_once() {
         .await;
     assert_eq!(status, 503, "{body}");
     assert_eq!(
-        (
-            body["error"]["code"].as_str(),
-            body["error"]["retryable"].as_bool()
-        ),
+        error_of(&body),
         (Some("greenhouse_unavailable"), Some(true))
     );
     let failed_id = body["error"]["application_id"].as_str().unwrap().to_owned();
@@ -518,20 +487,10 @@ async fn a_timeout_after_sending_is_unconfirmed_not_retryable() {
     h.standin
         .push_fault(Fault::once(FaultTarget::Post, FaultKind::Timeout));
     let (status, body) = h
-        .call(
-            Method::POST,
-            &apply_path("northwind", RUST_JOB),
-            Some(&northwind_submission()),
-        )
+        .apply("northwind", RUST_JOB, &northwind_submission())
         .await;
     assert_eq!(status, 502, "{body}");
-    assert_eq!(
-        (
-            body["error"]["code"].as_str(),
-            body["error"]["retryable"].as_bool()
-        ),
-        (Some("delivery_unconfirmed"), Some(false))
-    );
+    assert_eq!(error_of(&body), (Some("delivery_unconfirmed"), Some(false)));
 }
 
 #[tokio::test]
@@ -544,18 +503,11 @@ async fn a_refused_key_marks_the_employer_and_is_not_retryable() {
         201
     );
     let (status, body) = h
-        .call(
-            Method::POST,
-            &apply_path("northwind", RUST_JOB),
-            Some(&northwind_submission()),
-        )
+        .apply("northwind", RUST_JOB, &northwind_submission())
         .await;
     assert_eq!(status, 502, "{body}");
     assert_eq!(
-        (
-            body["error"]["code"].as_str(),
-            body["error"]["retryable"].as_bool()
-        ),
+        error_of(&body),
         (Some("employer_credentials_invalid"), Some(false))
     );
     assert_eq!(h.standin.received()[0].status, 401);
@@ -574,11 +526,7 @@ async fn a_200_without_success_is_a_failure() {
         },
     ));
     let (status, body) = h
-        .call(
-            Method::POST,
-            &apply_path("northwind", RUST_JOB),
-            Some(&northwind_submission()),
-        )
+        .apply("northwind", RUST_JOB, &northwind_submission())
         .await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"]["code"], "greenhouse_rejected");
@@ -594,11 +542,7 @@ async fn a_200_without_success_is_a_failure() {
 async fn data_survives_a_restart() {
     let h = registered().await;
     let (status, receipt) = h
-        .call(
-            Method::POST,
-            &apply_path("northwind", RUST_JOB),
-            Some(&northwind_submission()),
-        )
+        .apply("northwind", RUST_JOB, &northwind_submission())
         .await;
     assert_eq!(status, 201);
     let Harness { dir, services, .. } = h;
@@ -628,13 +572,7 @@ async fn a_stale_form_answers_409_with_the_current_form() {
     let h = registered().await;
     let mut submission = northwind_submission();
     submission["form_version"] = json!("0000000000000000");
-    let (status, body) = h
-        .call(
-            Method::POST,
-            &apply_path("northwind", RUST_JOB),
-            Some(&submission),
-        )
-        .await;
+    let (status, body) = h.apply("northwind", RUST_JOB, &submission).await;
     assert_eq!(status, 409);
     assert_eq!(body["error"]["code"], "form_outdated");
     assert_eq!(body["error"]["form"]["job_id"], json!(RUST_JOB));

@@ -115,6 +115,12 @@ impl Harness {
         (resp.status, resp.body.unwrap_or(Value::Null))
     }
 
+    /// Submits an application as a job board would.
+    pub async fn apply(&self, employer: &str, job_id: u64, submission: &Value) -> (u16, Value) {
+        let path = format!("/v1/employers/{employer}/jobs/{job_id}/applications");
+        self.call(Method::POST, &path, Some(submission)).await
+    }
+
     /// Registers `employer` for a fixture board with the key the board accepts.
     pub async fn register(&self, employer: &str, token: &str) -> (u16, Value) {
         self.register_with_key(employer, token, &fixture_key(token))
@@ -130,4 +136,12 @@ impl Harness {
         )
         .await
     }
+}
+
+/// An error answer's code and retryable flag.
+pub fn error_of(body: &Value) -> (Option<&str>, Option<bool>) {
+    (
+        body["error"]["code"].as_str(),
+        body["error"]["retryable"].as_bool(),
+    )
 }

@@ -5,7 +5,7 @@ use crate::{ErrorKind, ServiceError, Services, SyncReport, now};
 use atsi_domain::credentials::ApiKey;
 use atsi_domain::{BoardToken, EmployerId};
 use atsi_greenhouse::GreenhouseError;
-use atsi_store::{CredentialState, Employer, SyncOutcome};
+use atsi_store::{CredentialState, Employer};
 use serde::Serialize;
 
 pub struct RegisterInput {
@@ -13,20 +13,13 @@ pub struct RegisterInput {
     pub api_key: ApiKey,
 }
 
-/// An employer as an operator sees it: never the key, only its fingerprint.
+/// An employer as an operator sees it: the stored record (which holds only the key's
+/// fingerprint, never the key) and its open job count.
 #[derive(Debug, Clone, Serialize)]
 pub struct EmployerStatus {
-    pub employer_id: EmployerId,
-    pub board_token: BoardToken,
-    pub board_name: Option<String>,
-    pub key_fingerprint: String,
-    pub credentials: CredentialState,
-    pub registered_at: String,
-    pub updated_at: String,
-    pub last_sync: Option<SyncOutcome>,
-    pub last_successful_sync_at: Option<String>,
+    #[serde(flatten)]
+    pub employer: Employer,
     pub open_jobs: usize,
-    pub last_error: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -129,17 +122,8 @@ impl Services {
             .filter(|j| j.is_open())
             .count();
         Ok(EmployerStatus {
-            employer_id: employer.id,
-            board_token: employer.board_token,
-            board_name: employer.board_name,
-            key_fingerprint: employer.key_fingerprint,
-            credentials: employer.credentials,
-            registered_at: employer.registered_at,
-            updated_at: employer.updated_at,
-            last_sync: employer.last_sync,
-            last_successful_sync_at: employer.last_successful_sync_at,
+            employer,
             open_jobs,
-            last_error: employer.last_error,
         })
     }
 

@@ -29,6 +29,7 @@ pub struct SyncOutcome {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Employer {
+    #[serde(rename = "employer_id")]
     pub id: EmployerId,
     pub board_token: BoardToken,
     pub board_name: Option<String>,
