@@ -65,7 +65,7 @@ async fn register_sync_apply_delivers_exactly_what_greenhouse_expects() {
     assert_eq!(status, 201, "{receipt}");
     assert_eq!(receipt["status"], "delivered");
 
-    let received = h.standin.received();
+    let received = h.deliveries();
     assert_eq!(received.len(), 1);
     let got = &received[0];
     assert_eq!(
@@ -142,7 +142,7 @@ async fn eeoc_demographics_and_file_questions_arrive_in_greenhouses_shape() {
     });
     let (status, body) = h.apply("acme", SRE_JOB, &submission).await;
     assert_eq!(status, 201, "{body}");
-    let got = &h.standin.received()[0];
+    let got = &h.deliveries()[0];
     assert_eq!(got.job_id, SRE_JOB, "a post id above 2^32 survives");
     assert_eq!(
         got.body,
@@ -162,7 +162,7 @@ async fn eeoc_demographics_and_file_questions_arrive_in_greenhouses_shape() {
     });
     let (status, body) = h.apply("acme", 6_106_073_004, &ae).await;
     assert_eq!(status, 201, "{body}");
-    let got = &h.standin.received()[1];
+    let got = &h.deliveries()[1];
     assert_eq!(
         b64_decode(got.body["question_30000000013_content"].as_str().unwrap()),
         b"%PDF-1.4 reference"
@@ -197,7 +197,7 @@ async fn invalid_submissions_get_422_naming_the_field_and_greenhouse_receives_no
         assert_eq!(body["error"]["errors"][0]["code"], code);
         assert_eq!(body["error"]["errors"][0]["field"], field);
     }
-    assert!(h.standin.received().is_empty(), "Greenhouse was not called");
+    assert!(h.deliveries().is_empty(), "Greenhouse was not called");
     let ledger = h
         .services
         .ledger
@@ -265,7 +265,7 @@ async fn a_job_removed_between_syncs_is_closed_and_applying_answers_410() {
         (status, body["error"]["code"].as_str()),
         (410, Some("job_closed"))
     );
-    assert!(h.standin.received().is_empty(), "Greenhouse was not called");
+    assert!(h.deliveries().is_empty(), "Greenhouse was not called");
     // Published again: the next sync reopens it.
     let job = serde_json::from_slice::<Value>(
         &std::fs::read(fixtures().join("boards/northwindtraders.json")).unwrap(),
@@ -282,9 +282,9 @@ async fn a_job_removed_between_syncs_is_closed_and_applying_answers_410() {
 #[tokio::test]
 async fn sync_fetches_questions_only_for_new_or_changed_jobs() {
     let h = registered().await;
-    // Registration: the board check, the list, and one GET per job.
+    // Registration: the board check, the key probe, the list, and one GET per job.
     let after_register = h.standin.request_count();
-    assert_eq!(after_register, 1 + 1 + 6);
+    assert_eq!(after_register, 1 + 1 + 1 + 6);
     let (_, report) = h
         .call(Method::POST, "/v1/employers/northwind/sync", None)
         .await;
@@ -371,15 +371,30 @@ async fn registration_checks_the_token_and_never_shows_the_key() {
             "the key is never returned"
         );
     }
-    // Rotation answers 200 and changes the fingerprint.
-    let (status, rotated) = h
-        .register_with_key("northwind", "northwindtraders", "another-key")
+    // A key Greenhouse refuses (here another board's) is refused at registration and
+    // leaves the registered key in place.
+    let (status, body) = h
+        .register_with_key("northwind", "northwindtraders", &fixture_key("acmeanvils"))
         .await;
-    assert_eq!(status, 200);
-    assert_ne!(
-        rotated["employer"]["key_fingerprint"],
-        employer["key_fingerprint"]
+    assert_eq!(
+        (
+            status,
+            body["error"]["code"].as_str(),
+            body["error"]["field"].as_str()
+        ),
+        (422, Some("api_key_refused"), Some("api_key"))
     );
+    let (_, unchanged) = h.call(Method::GET, "/v1/employers/northwind", None).await;
+    assert_eq!(unchanged["key_fingerprint"], employer["key_fingerprint"]);
+    let probes: Vec<u64> = h.standin.received().iter().map(|r| r.job_id).collect();
+    assert_eq!(
+        probes,
+        vec![0, 0],
+        "keys are probed on job 0, which creates nothing"
+    );
+    // Registering again rotates: 200, same employer.
+    let (status, rotated) = h.register("northwind", "northwindtraders").await;
+    assert_eq!((status, rotated["created"].as_bool()), (200, Some(false)));
     let (status, body) = h
         .register_with_key("bad", "northwindtraders", "has space")
         .await;
@@ -467,7 +482,7 @@ async fn an_outage_is_retryable_and_an_idempotent_retry_sends_once() {
         (again["replayed"].as_bool(), &again["application_id"]),
         (Some(true), &first["application_id"])
     );
-    let statuses: Vec<u16> = h.standin.received().iter().map(|r| r.status).collect();
+    let statuses: Vec<u16> = h.deliveries().iter().map(|r| r.status).collect();
     assert_eq!(statuses, vec![503, 200], "delivered once, never twice");
 
     let mut other = northwind_submission();
@@ -495,13 +510,11 @@ async fn a_timeout_after_sending_is_unconfirmed_not_retryable() {
 
 #[tokio::test]
 async fn a_refused_key_marks_the_employer_and_is_not_retryable() {
-    let h = Harness::start().await;
-    assert_eq!(
-        h.register_with_key("northwind", "northwindtraders", "revoked-key")
-            .await
-            .0,
-        201
-    );
+    let h = registered().await;
+    // The employer revokes the key in Greenhouse after registration.
+    let id = "northwind".parse_employer();
+    let revoked = atsi_domain::credentials::ApiKey::new("revoked-key");
+    h.services.secrets.put(&id, &revoked).await.unwrap();
     let (status, body) = h
         .apply("northwind", RUST_JOB, &northwind_submission())
         .await;
@@ -510,7 +523,7 @@ async fn a_refused_key_marks_the_employer_and_is_not_retryable() {
         error_of(&body),
         (Some("employer_credentials_invalid"), Some(false))
     );
-    assert_eq!(h.standin.received()[0].status, 401);
+    assert_eq!(h.deliveries()[0].status, 401);
     let (_, employer) = h.call(Method::GET, "/v1/employers/northwind", None).await;
     assert_eq!(employer["credentials"]["state"], "invalid");
     assert!(!body.to_string().contains("revoked-key"));
@@ -576,7 +589,7 @@ async fn a_stale_form_answers_409_with_the_current_form() {
     assert_eq!(status, 409);
     assert_eq!(body["error"]["code"], "form_outdated");
     assert_eq!(body["error"]["form"]["job_id"], json!(RUST_JOB));
-    assert!(h.standin.received().is_empty());
+    assert!(h.deliveries().is_empty());
 }
 
 #[tokio::test]
@@ -674,4 +687,77 @@ async fn bad_requests_get_one_error_shape() {
         (status, body["error"]["code"].as_str()),
         (400, Some("unsupported_media_type"))
     );
+}
+
+#[tokio::test]
+async fn concurrent_retries_after_an_outage_deliver_exactly_once() {
+    let h = registered().await;
+    h.standin.push_fault(Fault::once(
+        FaultTarget::Post,
+        FaultKind::Status {
+            status: 503,
+            body: None,
+        },
+    ));
+    let key = [("Idempotency-Key", "retry-race-1")];
+    let path = apply_path("northwind", RUST_JOB);
+    let submission = northwind_submission();
+    let (status, _) = h
+        .call_with(Method::POST, &path, Some(&submission), &key)
+        .await;
+    assert_eq!(status, 503);
+    // Greenhouse is slow now, so the retries overlap.
+    h.standin
+        .push_fault(Fault::once(FaultTarget::Post, FaultKind::Delay { millis: 300 }).times(5));
+    let retry = || h.call_with(Method::POST, &path, Some(&submission), &key);
+    let results = tokio::join!(retry(), retry(), retry(), retry(), retry());
+    let mut statuses = [
+        results.0.0,
+        results.1.0,
+        results.2.0,
+        results.3.0,
+        results.4.0,
+    ];
+    statuses.sort_unstable();
+    assert_eq!(
+        statuses,
+        [201, 409, 409, 409, 409],
+        "one resend, the others see it in progress"
+    );
+    let accepted = h.deliveries().iter().filter(|r| r.status == 200).count();
+    assert_eq!(accepted, 1, "Greenhouse got the application once");
+}
+
+#[tokio::test]
+async fn an_idempotency_key_names_one_application_not_one_body() {
+    let h = registered().await;
+    let key = [("Idempotency-Key", "board-key-1")];
+    let dpo = json!({
+        "answers": {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com",
+                    "question_7100000021": 1, "resume_text": "cv", "cover_letter_text": "hi"},
+        "data_compliance": {"gdpr_processing_consent_given": true, "gdpr_retention_consent_given": true}
+    });
+    let first = h
+        .call_with(
+            Method::POST,
+            &apply_path("northwind", 4_012_345_004),
+            Some(&dpo),
+            &key,
+        )
+        .await;
+    assert_eq!(first.0, 201);
+    // The same body for the job's other post is another application.
+    let (status, body) = h
+        .call_with(
+            Method::POST,
+            &apply_path("northwind", 4_012_345_005),
+            Some(&dpo),
+            &key,
+        )
+        .await;
+    assert_eq!(
+        (status, error_of(&body).0),
+        (409, Some("idempotency_key_reused"))
+    );
+    assert_eq!(h.deliveries().len(), 1);
 }

@@ -89,7 +89,7 @@ async fn http_events_answer_through_their_function() {
             }
             "apply-submit-application.http-v2-base64.json" => {
                 // The body arrived base64-encoded and was decoded before parsing.
-                let got = &h.standin.received()[0];
+                let got = &h.deliveries()[0];
                 assert_eq!(
                     got.body["question_7100000003"],
                     json!([9_100_000_001u64, 9_100_000_002u64])
@@ -124,7 +124,7 @@ async fn http_events_answer_through_their_function() {
                     fields,
                     vec!["attachments.resume.filename", "answers.question_7100000002"]
                 );
-                assert!(h.standin.received().is_empty());
+                assert!(h.deliveries().is_empty());
             }
             _ => {}
         }

@@ -115,6 +115,14 @@ impl Harness {
         (resp.status, resp.body.unwrap_or(Value::Null))
     }
 
+    /// Applications the stand-in received, without registration's key probes.
+    pub fn deliveries(&self) -> Vec<greenhouse_standin::ReceivedApplication> {
+        let all = self.standin.received();
+        all.into_iter()
+            .filter(|r| r.job_id != atsi_greenhouse::KEY_PROBE_JOB_ID)
+            .collect()
+    }
+
     /// Submits an application as a job board would.
     pub async fn apply(&self, employer: &str, job_id: u64, submission: &Value) -> (u16, Value) {
         let path = format!("/v1/employers/{employer}/jobs/{job_id}/applications");

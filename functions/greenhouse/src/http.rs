@@ -44,6 +44,9 @@ impl Default for GreenhouseConfig {
 /// is a few MB; anything far beyond that is not a board.
 const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
+/// A job post id Greenhouse never issues, used to test a key with no side effect.
+pub const KEY_PROBE_JOB_ID: JobPostId = 0;
+
 pub struct HttpGreenhouse {
     client: reqwest::Client,
     config: GreenhouseConfig,
@@ -145,6 +148,26 @@ impl Greenhouse for HttpGreenhouse {
             &format!("/jobs/{job_id}?questions=true&pay_transparency=true"),
         ))
         .await
+    }
+
+    async fn verify_key(&self, token: &BoardToken, key: &ApiKey) -> Result<(), GreenhouseError> {
+        let resp = self
+            .client
+            .post(self.url(token, &format!("/jobs/{KEY_PROBE_JOB_ID}")))
+            .timeout(self.config.read_timeout)
+            .header(reqwest::header::AUTHORIZATION, key.basic_authorization())
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .map_err(|e| transport_error(&e, false))?;
+        let status = resp.status().as_u16();
+        let body = Self::read_body(resp).await?;
+        match status {
+            // Past the credential check: the key is accepted; the job (or the empty
+            // body) is what Greenhouse refused, as intended.
+            200..=299 | 400 | 404 | 422 => Ok(()),
+            _ => Err(classify_failure(status, &body)),
+        }
     }
 
     async fn submit(

@@ -6,7 +6,7 @@ mod http;
 
 pub use atsi_domain::credentials::ApiKey;
 pub use classify::{GreenhouseError, classify_submission};
-pub use http::{GreenhouseConfig, HttpGreenhouse};
+pub use http::{GreenhouseConfig, HttpGreenhouse, KEY_PROBE_JOB_ID};
 
 use async_trait::async_trait;
 use atsi_domain::BoardToken;
@@ -25,6 +25,10 @@ pub trait Greenhouse: Send + Sync {
         token: &BoardToken,
         job_id: JobPostId,
     ) -> Result<JobDetail, GreenhouseError>;
+    /// Checks a Job Board API key without creating a candidate: a POST to job post 0,
+    /// which never exists. Greenhouse checks credentials first (401 for a bad key) and
+    /// then answers 404 for the job (API.md §4.8, to confirm against a live sandbox).
+    async fn verify_key(&self, token: &BoardToken, key: &ApiKey) -> Result<(), GreenhouseError>;
     /// `POST /v1/boards/{token}/jobs/{id}` with the employer's key; `Ok` only when
     /// Greenhouse said `success`.
     async fn submit(

@@ -659,3 +659,29 @@ async fn odd_answers_are_classified_by_status_and_shape() {
     );
     assert!(!got.unwrap_err().is_retryable());
 }
+
+#[tokio::test]
+async fn verify_key_accepts_the_boards_key_and_refuses_others_without_a_candidate() {
+    let h = Harness::start().await;
+    let client = h.client();
+    client
+        .verify_key(&token(NW), &fixture_key(NW))
+        .await
+        .expect("the board's own key is accepted");
+    assert_eq!(
+        client.verify_key(&token(NW), &fixture_key(ACME)).await,
+        Err(GreenhouseError::InvalidKey)
+    );
+    assert_eq!(
+        client.verify_key(&token(NW), &ApiKey::new("typo")).await,
+        Err(GreenhouseError::InvalidKey)
+    );
+    // Each probe went to job post 0, which no board has: nothing was saved.
+    let received = h.standin.received();
+    assert_eq!(received.len(), 3);
+    assert!(
+        received
+            .iter()
+            .all(|r| r.job_id == atsi_greenhouse::KEY_PROBE_JOB_ID && r.status != 200)
+    );
+}

@@ -158,7 +158,9 @@ impl Services {
             }
         };
         let body = mapping::greenhouse_body(&valid);
-        let payload_digest = digest(&Value::Object(body.clone()));
+        // The key names one application: the same key for another job is another
+        // application, not a retry.
+        let payload_digest = digest(&json!({"job_id": job_id, "body": body}));
         let mut record = ApplicationRecord {
             id: uuid::Uuid::now_v7().to_string(),
             employer_id: employer_id.clone(),
@@ -219,13 +221,16 @@ impl Services {
             (ApplicationStatus::Failed, Some("greenhouse_unavailable")) => {
                 let mut again = existing;
                 again.status = ApplicationStatus::Pending;
-                Ok(Repeat::Resend(again))
+                again.outcome = None;
+                // Claimed by a conditional write: of concurrent retries exactly one
+                // resends, the others see it in progress.
+                match self.ledger.update(&again, ApplicationStatus::Failed).await {
+                    Ok(()) => Ok(Repeat::Resend(again)),
+                    Err(StoreError::Conflict) => Err(in_progress()),
+                    Err(e) => Err(e.into()),
+                }
             }
-            (ApplicationStatus::Pending, _) => Err(ServiceError::new(
-                ErrorKind::Conflict,
-                "application_in_progress",
-                "this application is being delivered; ask again shortly",
-            )),
+            (ApplicationStatus::Pending, _) => Err(in_progress()),
             (_, outcome) => Err(ServiceError::new(
                 ErrorKind::Conflict,
                 "application_already_settled",
@@ -364,7 +369,9 @@ impl Services {
 
     async fn finish(&self, record: &mut ApplicationRecord) -> Result<(), ServiceError> {
         record.completed_at = Some(now());
-        self.ledger.update(record).await?;
+        self.ledger
+            .update(record, ApplicationStatus::Pending)
+            .await?;
         Ok(())
     }
 
@@ -421,6 +428,14 @@ fn receipt(r: &ApplicationRecord, replayed: bool) -> ApplyReceipt {
             .flatten(),
         replayed,
     }
+}
+
+fn in_progress() -> ServiceError {
+    ServiceError::new(
+        ErrorKind::Conflict,
+        "application_in_progress",
+        "this application is being delivered; ask again in a few seconds",
+    )
 }
 
 fn job_closed(job_id: JobPostId) -> ServiceError {

@@ -67,6 +67,20 @@ impl Services {
             }
             Err(e) => return Err(upstream(e)),
         };
+        // The key is proven before it is stored, so that a typo surfaces now and not on
+        // the first jobseeker's application.
+        match self.greenhouse.verify_key(&token, &input.api_key).await {
+            Ok(()) => {}
+            Err(GreenhouseError::InvalidKey) => {
+                return Err(ServiceError::new(
+                    ErrorKind::Invalid,
+                    "api_key_refused",
+                    "Greenhouse refused this Job Board API key for this board",
+                )
+                .field("api_key"));
+            }
+            Err(e) => return Err(upstream(e)),
+        }
         let previous = self.employers.get(id).await?;
         self.secrets.put(id, &input.api_key).await?;
         let stamp = now();

@@ -3,8 +3,8 @@
 //! by `/`, which employer ids cannot contain).
 
 use crate::{
-    ApplicationLedger, ApplicationRecord, Employer, EmployerStore, JobRecord, JobStore,
-    SecretStore, StoreError,
+    ApplicationLedger, ApplicationRecord, ApplicationStatus, Employer, EmployerStore, JobRecord,
+    JobStore, SecretStore, StoreError,
 };
 use async_trait::async_trait;
 use atsi_domain::EmployerId;
@@ -206,13 +206,21 @@ impl ApplicationLedger for EmbeddedStore {
         }
         tx.commit().map_err(backend)
     }
-    async fn update(&self, record: &ApplicationRecord) -> Result<(), StoreError> {
+    async fn update(
+        &self,
+        record: &ApplicationRecord,
+        expected: ApplicationStatus,
+    ) -> Result<(), StoreError> {
         let bytes = encode(record)?;
         let tx = self.db.begin_write().map_err(backend)?;
         {
             let mut apps = tx.open_table(APPLICATIONS).map_err(backend)?;
-            if apps.get(record.id.as_str()).map_err(backend)?.is_none() {
-                return Err(StoreError::Missing);
+            let current: ApplicationRecord = match apps.get(record.id.as_str()).map_err(backend)? {
+                Some(v) => decode(v.value())?,
+                None => return Err(StoreError::Missing),
+            };
+            if current.status != expected {
+                return Err(StoreError::Conflict);
             }
             apps.insert(record.id.as_str(), bytes.as_slice())
                 .map_err(backend)?;

@@ -17,6 +17,9 @@ pub enum StoreError {
     /// A conditional write lost: the record exists (or changed) already.
     #[error("the record already exists")]
     AlreadyExists,
+    /// A conditional write found the record in another state than expected.
+    #[error("the record changed meanwhile")]
+    Conflict,
     /// A write that must find its record did not.
     #[error("the record does not exist")]
     Missing,
@@ -58,9 +61,15 @@ pub trait ApplicationLedger: Send + Sync {
     /// Records a new submission. Fails with [`StoreError::AlreadyExists`] when the id, or
     /// the employer's idempotency key, is taken.
     async fn create(&self, record: &ApplicationRecord) -> Result<(), StoreError>;
-    /// Overwrites the outcome of an existing record; [`StoreError::Missing`] if there is
-    /// none. The idempotency key of a record never changes.
-    async fn update(&self, record: &ApplicationRecord) -> Result<(), StoreError>;
+    /// Replaces a record whose stored status is `expected` (a conditional write: of two
+    /// writers settling one application, one wins and the other gets
+    /// [`StoreError::Conflict`]); [`StoreError::Missing`] if there is none. The
+    /// idempotency key of a record never changes.
+    async fn update(
+        &self,
+        record: &ApplicationRecord,
+        expected: ApplicationStatus,
+    ) -> Result<(), StoreError>;
     async fn get(&self, id: &str) -> Result<Option<ApplicationRecord>, StoreError>;
     async fn find_by_idempotency_key(
         &self,

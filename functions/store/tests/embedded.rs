@@ -299,7 +299,15 @@ mod contract {
         delivered.completed_at = Some("2026-01-05T09:00:02Z".into());
         delivered.outcome = Some("delivered".into());
         delivered.greenhouse_status = Some(200);
-        store.update(&delivered).await.expect("update");
+        store
+            .update(&delivered, ApplicationStatus::Pending)
+            .await
+            .expect("update");
+        // A second settlement expecting the old state loses.
+        assert!(matches!(
+            store.update(&delivered, ApplicationStatus::Pending).await,
+            Err(StoreError::Conflict)
+        ));
         assert_eq!(
             store.get("app-1").await.expect("get"),
             Some(delivered.clone())
@@ -315,7 +323,10 @@ mod contract {
         // An update never creates: a record must exist to settle.
         assert!(matches!(
             store
-                .update(&application("app-never-created", "northwind", None))
+                .update(
+                    &application("app-never-created", "northwind", None),
+                    ApplicationStatus::Pending
+                )
                 .await,
             Err(StoreError::Missing)
         ));
