@@ -761,3 +761,111 @@ async fn an_idempotency_key_names_one_application_not_one_body() {
     );
     assert_eq!(h.deliveries().len(), 1);
 }
+
+#[tokio::test]
+async fn hostile_requests_get_clear_errors_and_reach_nobody() {
+    let h = registered().await;
+    let path = apply_path("northwind", RUST_JOB);
+    // serde reads structs from arrays by position; the API takes objects only.
+    let (status, body) = h
+        .call(Method::POST, &path, Some(&json!(["v", {}, {}])))
+        .await;
+    assert_eq!((status, error_of(&body).0), (400, Some("invalid_body")));
+    let (status, body) = h
+        .call(
+            Method::PUT,
+            "/v1/employers/arr",
+            Some(&json!(["northwindtraders", "k"])),
+        )
+        .await;
+    assert_eq!((status, error_of(&body).0), (400, Some("invalid_body")));
+    // A wrong type names its field and does not echo the value.
+    let mut wrong = northwind_submission();
+    wrong["data_compliance"]["gdpr_processing_consent_given"] = json!("secret-value");
+    let (status, body) = h.call(Method::POST, &path, Some(&wrong)).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["error"]["field"],
+        "data_compliance.gdpr_processing_consent_given"
+    );
+    assert!(!body.to_string().contains("secret-value"));
+    for ct in ["text/jsonx", "application/x-www-form-urlencoded; notjson"] {
+        let (status, body) = h
+            .call_with(
+                Method::POST,
+                &path,
+                Some(&northwind_submission()),
+                &[("content-type", ct)],
+            )
+            .await;
+        assert_eq!(
+            (status, error_of(&body).0),
+            (400, Some("unsupported_media_type")),
+            "{ct}"
+        );
+    }
+    let (status, _) = h
+        .call_with(
+            Method::POST,
+            &path,
+            Some(&northwind_submission()),
+            &[("content-type", "application/json; charset=utf-8")],
+        )
+        .await;
+    assert_eq!(status, 201);
+    // A non-ASCII or empty Idempotency-Key is refused, not ignored.
+    for raw in [&b"candidature-\xc3\xa9-1"[..], b""] {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            "content-type",
+            http::HeaderValue::from_static("application/json"),
+        );
+        headers.insert(
+            "idempotency-key",
+            http::HeaderValue::from_bytes(raw).unwrap(),
+        );
+        let req = atsi_api::ApiRequest {
+            method: Method::POST,
+            path: path.clone(),
+            headers,
+            body: serde_json::to_vec(&northwind_submission()).unwrap().into(),
+            request_id: "test".into(),
+        };
+        let resp = atsi_api::handle_any(&h.services, req).await;
+        assert_eq!(resp.status, 400);
+        assert_eq!(
+            resp.body.unwrap()["error"]["code"],
+            "invalid_idempotency_key"
+        );
+    }
+    assert_eq!(
+        h.deliveries().len(),
+        1,
+        "only the one valid request was delivered"
+    );
+    // A key that cannot be a Greenhouse key is refused before any call.
+    let (status, body) = h.register_with_key("k", "northwindtraders", "ключ").await;
+    assert_eq!((status, error_of(&body).0), (422, Some("invalid_api_key")));
+}
+
+#[tokio::test]
+async fn a_legacy_error_body_on_the_job_list_closes_nothing() {
+    let h = registered().await;
+    h.standin.push_fault(Fault::once(
+        FaultTarget::Get,
+        FaultKind::LegacyError {
+            reason: "Board not live".into(),
+        },
+    ));
+    let (status, body) = h
+        .call(Method::POST, "/v1/employers/northwind/sync", None)
+        .await;
+    assert_eq!(
+        (status, error_of(&body)),
+        (502, (Some("greenhouse_error"), Some(false)))
+    );
+    let (_, jobs) = h
+        .call(Method::GET, "/v1/employers/northwind/jobs", None)
+        .await;
+    assert_eq!(jobs["jobs"].as_array().unwrap().len(), 6);
+}

@@ -81,9 +81,21 @@ struct RegisterBody {
     api_key: String,
 }
 
+/// Only `application/json` (or a `+json` type), with any parameters.
+fn is_json_media_type(value: &str) -> bool {
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
 fn parse_json<T: DeserializeOwned>(req: &ApiRequest) -> Result<T, ServiceError> {
-    if let Some(ct) = req.header("content-type")
-        && !ct.to_ascii_lowercase().contains("json")
+    if let Some(ct) = req.headers.get(http::header::CONTENT_TYPE)
+        && !ct.to_str().is_ok_and(is_json_media_type)
     {
         return Err(ServiceError::new(
             ErrorKind::BadRequest,
@@ -99,14 +111,62 @@ fn parse_json<T: DeserializeOwned>(req: &ApiRequest) -> Result<T, ServiceError> 
             "a JSON object body is required",
         ));
     }
-    serde_json::from_slice(&req.body).map_err(|e| {
-        // serde names the offending field ("unknown field `x`", "missing field `y`").
+    let value: serde_json::Value = serde_json::from_slice(&req.body).map_err(|e| {
         ServiceError::new(
             ErrorKind::BadRequest,
             "invalid_body",
-            format!("the body is not valid for this route: {e}"),
+            format!("the body is not valid JSON: {e}"),
         )
+    })?;
+    // serde would also read a struct from an array, by position.
+    if !value.is_object() {
+        return Err(ServiceError::new(
+            ErrorKind::BadRequest,
+            "invalid_body",
+            "the body must be a JSON object",
+        ));
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let field = e.path().to_string();
+        // serde's message repeats the offending value, which may be personal data: keep
+        // only what was expected.
+        let inner = e.into_inner().to_string();
+        let expected = inner
+            .split_once("expected ")
+            .map(|(_, x)| format!("expected {x}"))
+            .unwrap_or_else(|| inner.split(" at line").next().unwrap_or("").to_owned());
+        let mut err = ServiceError::new(
+            ErrorKind::BadRequest,
+            "invalid_body",
+            format!("`{field}`: {expected}"),
+        );
+        if field != "." {
+            err = err.field(field);
+        }
+        err
     })
+}
+
+/// The `Idempotency-Key` header: absent is fine, present must be usable.
+fn idempotency_key(req: &ApiRequest) -> Result<Option<&str>, ServiceError> {
+    let invalid = || {
+        ServiceError::new(
+            ErrorKind::BadRequest,
+            "invalid_idempotency_key",
+            "Idempotency-Key must be 1 to 128 visible ASCII characters",
+        )
+        .field("Idempotency-Key")
+    };
+    match req.headers.get("idempotency-key") {
+        None => Ok(None),
+        Some(v) => {
+            let key = v.to_str().map_err(|_| invalid())?.trim();
+            if key.is_empty() || key.len() > 128 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+                return Err(invalid());
+            }
+            Ok(Some(key))
+        }
+    }
 }
 
 async fn dispatch(
@@ -140,7 +200,7 @@ async fn dispatch(
         }
         Route::SubmitApplication(id, job_id) => {
             let submission: Submission = parse_json(req)?;
-            let key = req.header("idempotency-key");
+            let key = idempotency_key(req)?;
             let receipt = services.apply(&id, job_id, &submission, key).await?;
             ApiResponse::json(if receipt.replayed { 200 } else { 201 }, receipt)
         }

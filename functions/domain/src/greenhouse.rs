@@ -20,7 +20,9 @@ pub struct Board {
 /// `GET /v1/boards/{token}/jobs`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobList {
-    #[serde(default, deserialize_with = "lenient::vec_or_null")]
+    /// Required: a 200 without `jobs` (such as the legacy `{"error","reason"}` body) is
+    /// not an empty board, and must not close every job.
+    #[serde(deserialize_with = "lenient::vec_or_null")]
     pub jobs: Vec<JobSummary>,
 }
 

@@ -12,6 +12,7 @@ mod lenient;
 pub mod mapping;
 pub mod submission;
 pub mod sync_plan;
+pub mod text;
 pub mod validate;
 
 pub use field_error::FieldError;

@@ -7,6 +7,7 @@ use crate::field_error::FieldError;
 use crate::form::{ApplicationForm, FieldKind, FormField, FormQuestion, Section};
 use crate::greenhouse::OptionValue;
 use crate::submission::{ConsentInput, Submission};
+use crate::text;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -14,6 +15,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub const MAX_NAME_LEN: usize = 255;
 /// Our cap on any other text answer; Greenhouse documents none.
 pub const MAX_TEXT_LEN: usize = 65_536;
+/// Far above any real form (Greenhouse forms have tens of fields), low enough that one
+/// request cannot make a huge error answer or ledger record.
+pub const MAX_ANSWERS: usize = 500;
+pub const MAX_ATTACHMENTS: usize = 20;
+pub const MAX_DEMOGRAPHIC_ANSWERS: usize = 100;
 
 #[derive(Debug, Clone, Copy)]
 pub struct ValidationLimits {
@@ -91,42 +97,21 @@ fn answer_key(name: &str) -> String {
 fn is_blank(v: &Value) -> bool {
     match v {
         Value::Null => true,
-        Value::String(s) => s.trim().is_empty(),
+        Value::String(s) => text::trim_visible(s).is_empty(),
         Value::Array(a) => a.is_empty(),
         _ => false,
     }
 }
 
-/// Greenhouse refuses names and phone numbers that contain a URL. Its exact rule is not
-/// public, so this catches the unambiguous forms and leaves initials such as `J.R.R.`
-/// and `St.John` alone.
-pub fn contains_url(text: &str) -> bool {
-    const TLDS: [&str; 16] = [
-        "com", "net", "org", "io", "co", "uk", "de", "fr", "nl", "be", "ie", "info", "biz", "xyz",
-        "app", "ru",
-    ];
-    let lower = text.to_ascii_lowercase();
-    if lower.contains("://") || lower.contains("www.") {
-        return true;
-    }
-    lower.split_whitespace().any(|token| {
-        let token =
-            token.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '/' && c != '.');
-        let host = token.split('/').next().unwrap_or("");
-        let labels: Vec<&str> = host.split('.').collect();
-        labels.len() >= 2
-            && labels
-                .iter()
-                .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-            && labels[..labels.len() - 1].iter().any(|l| l.len() >= 2)
-            && TLDS.contains(labels.last().unwrap_or(&""))
-    })
-}
+pub use text::contains_url;
 
-fn scalar_text(v: &Value) -> Option<String> {
+/// Text as the jobseeker meant it. Whole numbers are accepted for boards that send
+/// numeric answers as numbers; other numbers (`1e308`) would not survive the trip as
+/// typed, so only the coordinates take them.
+fn scalar_text(v: &Value, numbers: bool) -> Option<String> {
     match v {
-        Value::String(s) => Some(s.trim().to_owned()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) => Some(text::trim_visible(s).to_owned()),
+        Value::Number(n) if n.is_i64() || n.is_u64() || numbers => Some(n.to_string()),
         _ => None,
     }
 }
@@ -184,10 +169,20 @@ impl<'f> Checker<'f> {
                 return;
             }
             FieldKind::Text | FieldKind::Textarea | FieldKind::Hidden => {
-                let Some(text) = scalar_text(value) else {
+                let coordinate = matches!(name, "latitude" | "longitude");
+                let Some(text) = scalar_text(value, coordinate) else {
                     self.fail("invalid_type", key, Some(label), "expected text");
                     return;
                 };
+                if text::has_forbidden_control(&text, field.kind == FieldKind::Textarea) {
+                    self.fail(
+                        "invalid_characters",
+                        key,
+                        Some(label),
+                        "control characters are not allowed",
+                    );
+                    return;
+                }
                 if text.chars().count() > MAX_TEXT_LEN {
                     self.fail(
                         "too_long",
@@ -288,12 +283,28 @@ impl<'f> Checker<'f> {
                     continue;
                 }
             };
-            let filename = input.filename.trim().to_owned();
+            let filename = text::trim_visible(&input.filename).to_owned();
+            if text::has_forbidden_control(&filename, false)
+                || filename.contains(['/', '\\'])
+                || filename.starts_with('.')
+            {
+                self.fail(
+                    "invalid_filename",
+                    format!("{key}.filename"),
+                    Some(label),
+                    "a plain file name such as cv.pdf: no folders, control characters or leading dot",
+                );
+                continue;
+            }
             if let Err(p) = attachment::allowed_extension(&filename) {
                 let (code, msg) = match p {
                     AttachmentProblem::MissingFilename => {
                         ("required", "a filename is required".to_owned())
                     }
+                    AttachmentProblem::UnsupportedType { extension } if extension.is_empty() => (
+                        "unsupported_file_type",
+                        "the filename needs an extension: pdf, doc, docx, txt or rtf".to_owned(),
+                    ),
                     AttachmentProblem::UnsupportedType { extension } => (
                         "unsupported_file_type",
                         format!(
@@ -337,25 +348,18 @@ impl<'f> Checker<'f> {
                         }
                     }
                 }
-                (None, Some(url)) => {
-                    let url = url.trim();
-                    if !url.starts_with("https://")
-                        || url.len() > 2048
-                        || url.contains(char::is_whitespace)
-                    {
+                (None, Some(url)) => match text::fetchable_url(url) {
+                    Some(url) => ValidAttachment::Url { filename, url },
+                    None => {
                         self.fail(
                             "invalid_url",
                             format!("{key}.url"),
                             Some(label),
-                            "an https URL Greenhouse can fetch is required",
+                            "an https URL on a named host, without credentials, that Greenhouse can fetch",
                         );
                         continue;
                     }
-                    ValidAttachment::Url {
-                        filename,
-                        url: url.to_owned(),
-                    }
-                }
+                },
                 _ => {
                     self.fail(
                         "invalid_attachment",
@@ -423,7 +427,7 @@ impl<'f> Checker<'f> {
                     format!("at most {MAX_NAME_LEN} characters"),
                 );
             } else if name == "email" {
-                if !email_address::EmailAddress::is_valid(text) || !text.contains('.') {
+                if !text::valid_email(text) {
                     self.fail(
                         "invalid_email",
                         answer_key(name),
@@ -459,16 +463,15 @@ impl<'f> Checker<'f> {
             self.fail("location_incomplete", answer_key(part), None, "location, latitude and longitude go together: Greenhouse ignores a partial location");
         }
         for (part, bound) in [("latitude", 90.0), ("longitude", 180.0)] {
-            if let Some(text) = out.text(part) {
-                match text.parse::<f64>() {
-                    Ok(v) if v.is_finite() && v.abs() <= bound => {}
-                    _ => self.fail(
-                        "invalid_coordinate",
-                        answer_key(part),
-                        None,
-                        format!("a number between -{bound} and {bound}"),
-                    ),
-                }
+            if let Some(value) = out.text(part)
+                && !text::coordinate(value, bound)
+            {
+                self.fail(
+                    "invalid_coordinate",
+                    answer_key(part),
+                    None,
+                    format!("a plain decimal number between -{bound} and {bound}"),
+                );
             }
         }
     }
@@ -578,8 +581,22 @@ impl<'f> Checker<'f> {
                         ),
                     ),
                     Some(opt) => {
-                        let text = o.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
-                        if text.is_some() && !opt.free_form {
+                        let text = o
+                            .text
+                            .as_deref()
+                            .map(text::trim_visible)
+                            .filter(|t| !t.is_empty());
+                        if options.iter().any(|(id, _)| *id == opt.id) {
+                            continue;
+                        }
+                        if text.is_some_and(|t| text::has_forbidden_control(t, false)) {
+                            self.fail(
+                                "invalid_characters",
+                                format!("{okey}.text"),
+                                Some(&q.label),
+                                "control characters are not allowed",
+                            );
+                        } else if text.is_some() && !opt.free_form {
                             self.fail(
                                 "text_not_allowed",
                                 format!("{okey}.text"),
@@ -599,10 +616,13 @@ impl<'f> Checker<'f> {
                     }
                 }
             }
-            out.demographic_answers.push(ValidDemographicAnswer {
-                question_id: q.id,
-                options,
-            });
+            // An answer naming no option says nothing; Greenhouse need not see it.
+            if !options.is_empty() {
+                out.demographic_answers.push(ValidDemographicAnswer {
+                    question_id: q.id,
+                    options,
+                });
+            }
         }
     }
 
@@ -676,6 +696,26 @@ pub fn validate(
         mapped_url_token: None,
         applicant_ip: None,
     };
+    for (field, count, max) in [
+        ("answers", sub.answers.len(), MAX_ANSWERS),
+        ("attachments", sub.attachments.len(), MAX_ATTACHMENTS),
+        (
+            "demographic_answers",
+            sub.demographic_answers.len(),
+            MAX_DEMOGRAPHIC_ANSWERS,
+        ),
+    ] {
+        if count > max {
+            checker.errors.push(FieldError::new(
+                "too_many_fields",
+                field,
+                format!("at most {max} entries"),
+            ));
+        }
+    }
+    if !checker.errors.is_empty() {
+        return Err(checker.errors);
+    }
     for (name, value) in &sub.answers {
         checker.answer(name, value, &mut out);
     }

@@ -670,3 +670,149 @@ fn submission_debug_shows_keys_not_answers() {
         printed.contains("first_name") && !printed.contains("Lovelace") && !printed.contains(FILE)
     );
 }
+
+#[test]
+fn hostile_text_is_refused_before_greenhouse() {
+    let cases = [
+        (
+            with(
+                base(),
+                &["answers", "first_name"],
+                json!("Ada\u{0}Lovelace"),
+            ),
+            "answers.first_name",
+            "invalid_characters",
+        ),
+        (
+            with(
+                base(),
+                &["answers", "last_name"],
+                json!("L\u{1b}[31m\r\nX-Injected: 1"),
+            ),
+            "answers.last_name",
+            "invalid_characters",
+        ),
+        (
+            with(
+                base(),
+                &["answers", "phone"],
+                json!(99999999999999999999999999999.0),
+            ),
+            "answers.phone",
+            "invalid_type",
+        ),
+        (
+            with(
+                base(),
+                &["answers", "first_name"],
+                json!("\u{200b}\u{200b}"),
+            ),
+            "answers.first_name",
+            "required",
+        ),
+        (
+            with(
+                base(),
+                &["answers", "email"],
+                json!("Ada <ada@example.com>"),
+            ),
+            "answers.email",
+            "invalid_email",
+        ),
+        (
+            with(base(), &["answers", "latitude"], json!("1e1")),
+            "answers.latitude",
+            "invalid_coordinate",
+        ),
+        (
+            with(
+                base(),
+                &["attachments", "resume", "filename"],
+                json!("../../etc/passwd.pdf"),
+            ),
+            "attachments.resume.filename",
+            "invalid_filename",
+        ),
+        (
+            with(
+                base(),
+                &["attachments", "resume", "filename"],
+                json!("cv.exe\u{0}.pdf"),
+            ),
+            "attachments.resume.filename",
+            "invalid_filename",
+        ),
+        (
+            with(
+                base(),
+                &["attachments", "resume", "filename"],
+                json!(".pdf"),
+            ),
+            "attachments.resume.filename",
+            "invalid_filename",
+        ),
+        (
+            with(base(), &["attachments", "resume", "filename"], json!("cv")),
+            "attachments.resume.filename",
+            "unsupported_file_type",
+        ),
+    ];
+    for (sub, field, code) in cases {
+        let errs = errors(&rust_job(), sub);
+        assert!(
+            codes(&errs).contains(&(field, code)),
+            "{field} {code}: {errs:?}"
+        );
+    }
+    // Line breaks are fine where the jobseeker writes paragraphs.
+    let sent = body(
+        &rust_job(),
+        with(
+            base(),
+            &["answers", "question_7100000004"],
+            json!("line one\nline two"),
+        ),
+    );
+    assert_eq!(sent["question_7100000004"], json!("line one\nline two"));
+    // Whole numbers still count as text answers.
+    let sent = body(
+        &rust_job(),
+        with(base(), &["answers", "question_7100000004"], json!(85000)),
+    );
+    assert_eq!(sent["question_7100000004"], json!("85000"));
+}
+
+#[test]
+fn oversized_submissions_are_refused_whole() {
+    let mut sub = base();
+    for i in 0..501 {
+        sub["answers"][format!("question_{i}")] = json!("x");
+    }
+    let errs = errors(&rust_job(), sub);
+    assert_eq!(
+        codes(&errs),
+        vec![("answers", "too_many_fields")],
+        "one error, not 501"
+    );
+}
+
+#[test]
+fn demographic_answers_are_deduplicated_and_empty_ones_dropped() {
+    let sub = with(
+        with(
+            acme_base(),
+            &["demographic_answers"],
+            json!([
+                {"question_id": 4000101, "answer_options": []},
+                {"question_id": 4000102, "answer_options": [{"answer_option_id": 4000301}, {"answer_option_id": 4000301}]}
+            ]),
+        ),
+        &["data_compliance"],
+        json!({"gdpr_demographic_data_consent_given": true}),
+    );
+    let sent = body(&acme_sre(), sub);
+    assert_eq!(
+        sent["demographic_answers"],
+        json!([{"question_id": 4000102, "answer_options": [{"answer_option_id": 4000301}]}])
+    );
+}

@@ -147,10 +147,12 @@ impl Services {
         let valid = match validate::validate(&form, submission, self.settings.limits) {
             Ok(v) => v,
             Err(errors) => {
+                // Bounded, so that a hostile submission cannot grow the ledger.
+                const KEPT: usize = 100;
                 let detail = json!({
-                    "answer_keys": submission.answers.keys().collect::<Vec<_>>(),
-                    "attachment_keys": submission.attachments.keys().collect::<Vec<_>>(),
-                    "error_codes": errors.iter().map(|e| json!({"field": e.field, "code": e.code})).collect::<Vec<_>>(),
+                    "answer_keys": submission.answers.keys().take(KEPT).collect::<Vec<_>>(),
+                    "attachment_keys": submission.attachments.keys().take(KEPT).collect::<Vec<_>>(),
+                    "error_codes": errors.iter().take(KEPT).map(|e| json!({"field": e.field, "code": e.code})).collect::<Vec<_>>(),
                 });
                 self.record_refusal(&employer, job_id, "validation_failed", detail)
                     .await?;

@@ -49,13 +49,17 @@ impl ServiceError {
         self.details = Some(Box::new(details));
         self
     }
-    pub fn invalid(errors: Vec<FieldError>) -> Self {
+    /// At most this many field errors are listed; the count in the message is complete.
+    pub const MAX_LISTED_ERRORS: usize = 50;
+
+    pub fn invalid(mut errors: Vec<FieldError>) -> Self {
         let mut e = Self::new(
             ErrorKind::Invalid,
             "validation_failed",
             format!("{} field(s) need attention", errors.len()),
         );
         e.field = errors.first().map(|f| f.field.clone());
+        errors.truncate(Self::MAX_LISTED_ERRORS);
         e.errors = errors;
         e
     }

@@ -158,16 +158,12 @@ impl Services {
 
 fn check_key_shape(key: &ApiKey) -> Result<(), ServiceError> {
     let raw = key.expose();
-    if raw.is_empty()
-        || raw.len() > 256
-        || raw
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == ':')
+    if raw.is_empty() || raw.len() > 256 || !raw.bytes().all(|b| b.is_ascii_graphic() && b != b':')
     {
         return Err(ServiceError::new(
             ErrorKind::Invalid,
             "invalid_api_key",
-            "api_key must be the Job Board API key as Greenhouse shows it: 1 to 256 characters, no spaces or colons",
+            "api_key must be the Job Board API key as Greenhouse shows it: 1 to 256 visible ASCII characters, no colon",
         )
         .field("api_key"));
     }

@@ -119,6 +119,23 @@ impl Services {
                 Err(_) => report.failed.push(job_id),
             }
         }
+        // The employer may have been removed or moved to another board while Greenhouse
+        // answered; what this sync wrote must not outlive that.
+        match self.employers.get(&employer.id).await? {
+            None => {
+                self.jobs.delete_all(&employer.id).await?;
+                return Err(ServiceError::employer_not_found());
+            }
+            Some(now) if !now.board_token.same_board(token) => {
+                self.jobs.delete_all(&employer.id).await?;
+                return Err(ServiceError::new(
+                    crate::ErrorKind::Conflict,
+                    "employer_changed",
+                    "the employer was registered to another board during the sync; sync again",
+                ));
+            }
+            Some(_) => {}
+        }
         report.open_jobs = self
             .jobs
             .list(&employer.id)
