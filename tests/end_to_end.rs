@@ -869,3 +869,49 @@ async fn a_legacy_error_body_on_the_job_list_closes_nothing() {
         .await;
     assert_eq!(jobs["jobs"].as_array().unwrap().len(), 6);
 }
+
+#[tokio::test]
+async fn a_board_can_look_up_an_application_it_lost_track_of() {
+    let h = registered().await;
+    h.standin
+        .push_fault(Fault::once(FaultTarget::Post, FaultKind::Timeout));
+    let (status, body) = h
+        .apply("northwind", RUST_JOB, &northwind_submission())
+        .await;
+    assert_eq!(status, 502);
+    let id = body["error"]["application_id"].as_str().unwrap().to_owned();
+    let (status, view) = h
+        .call(
+            Method::GET,
+            &format!("/v1/employers/northwind/applications/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(
+        (view["status"].as_str(), view["outcome"].as_str()),
+        (Some("failed"), Some("delivery_unconfirmed"))
+    );
+    assert!(view.get("payload").is_none(), "answers are not served back");
+    assert_eq!(h.register("acme", "acmeanvils").await.0, 201);
+    let (status, body) = h
+        .call(
+            Method::GET,
+            &format!("/v1/employers/acme/applications/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, error_of(&body).0),
+        (404, Some("application_not_found")),
+        "another employer's id"
+    );
+    let (status, _) = h
+        .call(
+            Method::GET,
+            "/v1/employers/northwind/applications/nope",
+            None,
+        )
+        .await;
+    assert_eq!(status, 400);
+}

@@ -37,6 +37,8 @@ const EXPECTED: &[(&str, u16)] = &[
     ("apply-get-form.http-v2.json", 200),
     ("apply-submit-application.http-v2-base64.json", 201),
     ("apply-submit-invalid.rest-v1-multi-value.json", 422),
+    // An id from another deployment: the lookup's not-found answer.
+    ("apply-get-application.http-v2.json", 404),
 ];
 
 async fn replay(name: &str) -> (Harness, Value) {
@@ -178,5 +180,74 @@ async fn a_function_refuses_routes_and_events_it_does_not_own() {
         handle_event(Function::Sync, &h.services, json!({"hello": "world"}))
             .await
             .is_err()
+    );
+}
+
+/// (function resource, method, path) of every API route in template.yaml.
+fn template_routes() -> Vec<(String, String, String)> {
+    let text =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../template.yaml"))
+            .unwrap();
+    let mut resource = String::new();
+    let mut routes = Vec::new();
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix("  ").and_then(|l| l.strip_suffix(':'))
+            && !name.starts_with(' ')
+        {
+            resource = name.to_owned();
+        }
+        if let Some(props) = line.trim().strip_prefix("Properties: { ApiId: !Ref Api, ") {
+            let field = |k: &str| {
+                props
+                    .split(&format!("{k}: "))
+                    .nth(1)
+                    .unwrap()
+                    .split([',', ' '])
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            };
+            routes.push((resource.clone(), field("Method"), field("Path")));
+        }
+    }
+    routes
+}
+
+fn owner(function: Function) -> &'static str {
+    match function {
+        Function::Register => "RegisterFunction",
+        Function::Sync => "SyncFunction",
+        Function::Apply => "ApplyFunction",
+    }
+}
+
+#[test]
+fn every_template_route_is_served_by_its_function_and_has_an_event() {
+    let sample = |path: &str| {
+        path.replace("{employer_id}", "northwind")
+            .replace("{job_id}", "4012345001")
+            .replace("{application_id}", "01a23cd1-2e57-7429-9b94-af6d17322d70")
+    };
+    let routes = template_routes();
+    assert_eq!(routes.len(), 8, "{routes:?}");
+    let mut from_template = BTreeSet::new();
+    for (resource, method, path) in &routes {
+        let method = http::Method::from_bytes(method.as_bytes()).unwrap();
+        let route = atsi_api::route(&method, &sample(path))
+            .unwrap_or_else(|e| panic!("{method} {path}: {e:?}"));
+        assert_eq!(owner(route.function()), resource, "{method} {path}");
+        from_template.insert(format!("{:?}", std::mem::discriminant(&route)));
+    }
+    let mut from_events = BTreeSet::new();
+    for (name, _) in EXPECTED {
+        let req = lambda_http::request::from_str(&load(name).to_string()).unwrap();
+        let api = atsi_api::lambda::to_api_request(req);
+        let route = atsi_api::route(&api.method, &api.path).unwrap();
+        assert_eq!(route.function(), function_of(name), "{name}");
+        from_events.insert(format!("{:?}", std::mem::discriminant(&route)));
+    }
+    assert_eq!(
+        from_template, from_events,
+        "every template route has an event file, and no event is for a route the template lacks"
     );
 }

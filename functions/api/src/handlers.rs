@@ -204,5 +204,8 @@ async fn dispatch(
             let receipt = services.apply(&id, job_id, &submission, key).await?;
             ApiResponse::json(if receipt.replayed { 200 } else { 201 }, receipt)
         }
+        Route::GetApplication(id, application_id) => {
+            ApiResponse::json(200, services.application(&id, &application_id).await?)
+        }
     })
 }

@@ -21,6 +21,7 @@ pub enum Route {
     ListJobs(EmployerId),
     GetForm(EmployerId, JobPostId),
     SubmitApplication(EmployerId, JobPostId),
+    GetApplication(EmployerId, String),
 }
 
 impl Route {
@@ -30,9 +31,10 @@ impl Route {
                 Function::Register
             }
             Route::SyncEmployer(_) => Function::Sync,
-            Route::ListJobs(_) | Route::GetForm(..) | Route::SubmitApplication(..) => {
-                Function::Apply
-            }
+            Route::ListJobs(_)
+            | Route::GetForm(..)
+            | Route::SubmitApplication(..)
+            | Route::GetApplication(..) => Function::Apply,
         }
     }
 }
@@ -92,7 +94,27 @@ pub fn route(method: &Method, path: &str) -> Result<Route, RouteError> {
             Method::POST => Ok(Route::SubmitApplication(employer(id)?, job(job_id)?)),
             _ => Err(RouteError::MethodNotAllowed { allowed: "POST" }),
         },
+        ["v1", "employers", id, "applications", application_id] => match m {
+            Method::GET => Ok(Route::GetApplication(
+                employer(id)?,
+                application(application_id)?,
+            )),
+            _ => Err(RouteError::MethodNotAllowed { allowed: "GET" }),
+        },
         _ => Err(RouteError::NotFound),
+    }
+}
+
+fn application(raw: &str) -> Result<String, RouteError> {
+    let ok = raw.len() == 36 && raw.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
+    if ok {
+        Ok(raw.to_ascii_lowercase())
+    } else {
+        Err(RouteError::BadParameter {
+            field: "application_id",
+            message: "application_id is the id atsi returned when the application was submitted"
+                .into(),
+        })
     }
 }
 

@@ -49,7 +49,8 @@ pub struct FormField {
     pub name: String,
     pub kind: FieldKind,
     pub greenhouse_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The choices of a select; empty for other kinds.
+    #[serde(default)]
     pub options: Vec<FormOption>,
 }
 
@@ -58,8 +59,8 @@ pub struct FormQuestion {
     pub label: String,
     /// Required means at least one of `fields` carries a value.
     pub required: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
+    /// Help text as HTML (Greenhouse's entity escaping undone once).
+    pub description_html: Option<String>,
     pub fields: Vec<FormField>,
 }
 
@@ -122,14 +123,14 @@ pub struct ApplicationForm {
     /// Changes whenever anything a submission is checked against changes.
     pub version: String,
     pub questions: Vec<FormQuestion>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub location_questions: Vec<FormQuestion>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub compliance: Vec<ComplianceSection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub demographic: Option<DemographicSection>,
     pub data_compliance: ConsentRequirements,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub pay_ranges: Vec<PayRange>,
 }
 
@@ -137,7 +138,7 @@ fn normalize_question(q: &Question) -> FormQuestion {
     FormQuestion {
         label: q.label.clone(),
         required: q.required,
-        description: q.description.clone(),
+        description_html: q.description.as_deref().map(unescape_html_once),
         fields: q
             .fields
             .iter()

@@ -41,6 +41,16 @@ pub struct ApplyReceipt {
     pub replayed: bool,
 }
 
+/// An application's state in the ledger, without its answers.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplicationView {
+    #[serde(flatten)]
+    pub receipt: ApplyReceipt,
+    pub outcome: Option<String>,
+    pub greenhouse_status: Option<u16>,
+    pub completed_at: Option<String>,
+}
+
 /// Limits an idempotency key so it fits a storage key and a log line.
 const MAX_IDEMPOTENCY_KEY_LEN: usize = 128;
 
@@ -88,6 +98,33 @@ impl Services {
                 }
             })
             .collect())
+    }
+
+    /// Where an application stands, for a board that lost the answer (a timeout) or got
+    /// `delivery_unconfirmed`. Another employer's application is not found.
+    pub async fn application(
+        &self,
+        employer: &EmployerId,
+        application_id: &str,
+    ) -> Result<ApplicationView, ServiceError> {
+        let record = self
+            .ledger
+            .get(application_id)
+            .await?
+            .filter(|r| &r.employer_id == employer);
+        let record = record.ok_or_else(|| {
+            ServiceError::new(
+                ErrorKind::NotFound,
+                "application_not_found",
+                "no application with this id for this employer",
+            )
+        })?;
+        Ok(ApplicationView {
+            receipt: receipt(&record, false),
+            outcome: record.outcome,
+            greenhouse_status: record.greenhouse_status,
+            completed_at: record.completed_at,
+        })
     }
 
     pub async fn form(

@@ -6,7 +6,7 @@ mod error;
 mod register;
 mod sync;
 
-pub use apply::{ApplyReceipt, JobListing};
+pub use apply::{ApplicationView, ApplyReceipt, JobListing};
 pub use error::{ErrorKind, ServiceError};
 pub use register::{EmployerStatus, FirstSync, RegisterInput, Registered};
 pub use sync::SyncReport;

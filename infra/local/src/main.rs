@@ -17,9 +17,10 @@ struct Args {
     /// Where the Greenhouse stand-in listens. Default 127.0.0.1:8081 (a free port with --demo).
     #[arg(long)]
     standin_listen: Option<SocketAddr>,
-    /// The embedded store's directory; data survives restarts.
-    #[arg(long, env = "ATSI_DATA_DIR", default_value = ".atsi-data")]
-    data_dir: PathBuf,
+    /// The embedded store's directory; data survives restarts. Default `.atsi-data`
+    /// (a fresh temporary directory with --demo, so the demo never mixes with your data).
+    #[arg(long, env = "ATSI_DATA_DIR")]
+    data_dir: Option<PathBuf>,
     /// Fixture boards the stand-in serves.
     #[arg(long)]
     fixtures: Option<PathBuf>,
@@ -66,7 +67,17 @@ async fn run(
                 .unwrap_or_else(|| free("127.0.0.1:8081")),
         )
         .await?;
-    let config = local_config(args.data_dir.clone(), &running.base_url())?;
+    let scratch = if args.demo && args.data_dir.is_none() {
+        Some(tempfile::tempdir()?)
+    } else {
+        None
+    };
+    let data_dir = match (&args.data_dir, &scratch) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(tmp)) => tmp.path().to_owned(),
+        (None, None) => PathBuf::from(".atsi-data"),
+    };
+    let config = local_config(data_dir.clone(), &running.base_url())?;
     let api = start_api(
         &config,
         args.listen.unwrap_or_else(|| free("127.0.0.1:8080")),
@@ -78,11 +89,11 @@ async fn run(
         running.base_url(),
         fixtures.display()
     );
-    println!("data directory    {}", args.data_dir.display());
+    println!("data directory    {}", data_dir.display());
     if !args.demo {
         println!(
-            "Ctrl-C stops. Try: curl -X PUT {}/v1/employers/northwind -H 'content-type: application/json' -d '{{\"board_token\":\"northwindtraders\",\"api_key\":\"nw_jobboard_4c1f0e9a7b2d48d6a1c3\"}}'",
-            api.base_url()
+            "Ctrl-C stops. The README's API section has a request for every route; the fixture boards' keys are in {}.",
+            fixtures.display()
         );
         tokio::signal::ctrl_c().await?;
         return Ok(std::process::ExitCode::SUCCESS);
