@@ -38,6 +38,15 @@ async fn registered() -> Harness {
     h
 }
 
+/// Greenhouse answers the next application POST with an outage.
+fn greenhouse_503_once(h: &Harness) {
+    let outage = FaultKind::Status {
+        status: 503,
+        body: None,
+    };
+    h.standin.push_fault(Fault::once(FaultTarget::Post, outage));
+}
+
 fn apply_path(employer: &str, job: u64) -> String {
     format!("/v1/employers/{employer}/jobs/{job}/applications")
 }
@@ -436,13 +445,7 @@ async fn removal_deletes_key_jobs_and_mapping() {
 #[tokio::test]
 async fn an_outage_is_retryable_and_an_idempotent_retry_sends_once() {
     let h = registered().await;
-    h.standin.push_fault(Fault::once(
-        FaultTarget::Post,
-        FaultKind::Status {
-            status: 503,
-            body: None,
-        },
-    ));
+    greenhouse_503_once(&h);
     let headers = [("Idempotency-Key", "board-abc-123")];
     let path = apply_path("northwind", RUST_JOB);
     let (status, body) = h
@@ -692,13 +695,7 @@ async fn bad_requests_get_one_error_shape() {
 #[tokio::test]
 async fn concurrent_retries_after_an_outage_deliver_exactly_once() {
     let h = registered().await;
-    h.standin.push_fault(Fault::once(
-        FaultTarget::Post,
-        FaultKind::Status {
-            status: 503,
-            body: None,
-        },
-    ));
+    greenhouse_503_once(&h);
     let key = [("Idempotency-Key", "retry-race-1")];
     let path = apply_path("northwind", RUST_JOB);
     let submission = northwind_submission();
