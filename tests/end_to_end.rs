@@ -416,6 +416,15 @@ async fn registration_checks_the_token_and_never_shows_the_key() {
 #[tokio::test]
 async fn removal_deletes_key_jobs_and_mapping() {
     let h = registered().await;
+    let id = "northwind".parse_employer();
+    let key_ref = h
+        .services
+        .employers
+        .get(&id)
+        .await
+        .unwrap()
+        .unwrap()
+        .key_ref;
     let (status, _) = h
         .call(Method::DELETE, "/v1/employers/northwind", None)
         .await;
@@ -431,8 +440,7 @@ async fn removal_deletes_key_jobs_and_mapping() {
         (status, body["error"]["code"].as_str()),
         (404, Some("employer_not_found"))
     );
-    let id = "northwind".parse_employer();
-    assert!(h.services.secrets.get(&id).await.unwrap().is_none());
+    assert!(h.services.secrets.get(&key_ref).await.unwrap().is_none());
     assert!(h.services.jobs.list(&id).await.unwrap().is_empty());
     assert_eq!(
         h.call(Method::DELETE, "/v1/employers/northwind", None)
@@ -517,7 +525,15 @@ async fn a_refused_key_marks_the_employer_and_is_not_retryable() {
     // The employer revokes the key in Greenhouse after registration.
     let id = "northwind".parse_employer();
     let revoked = atsi_domain::credentials::ApiKey::new("revoked-key");
-    h.services.secrets.put(&id, &revoked).await.unwrap();
+    let stored = h.services.employers.get(&id).await.unwrap().unwrap();
+    let mut swapped = stored.clone();
+    swapped.key_ref = h.services.secrets.create(&id, &revoked).await.unwrap();
+    swapped.revision = "test-revision".into();
+    h.services
+        .employers
+        .put(&swapped, Some(&stored.revision))
+        .await
+        .unwrap();
     let (status, body) = h
         .apply("northwind", RUST_JOB, &northwind_submission())
         .await;
@@ -573,10 +589,19 @@ async fn data_survives_a_restart() {
         .await
         .unwrap();
     assert_eq!(record.unwrap().status, ApplicationStatus::Delivered);
+    let key_ref = employer["key_ref"].as_str().map(str::to_owned);
+    assert_eq!(key_ref, None, "where the key is kept is not shown");
+    let stored = h
+        .services
+        .employers
+        .get(&"northwind".parse_employer())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(
         h.services
             .secrets
-            .get(&"northwind".parse_employer())
+            .get(&stored.key_ref)
             .await
             .unwrap()
             .is_some()

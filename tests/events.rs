@@ -198,14 +198,9 @@ fn template_routes() -> Vec<(String, String, String)> {
         }
         if let Some(props) = line.trim().strip_prefix("Properties: { ApiId: !Ref Api, ") {
             let field = |k: &str| {
-                props
-                    .split(&format!("{k}: "))
-                    .nth(1)
-                    .unwrap()
-                    .split([',', ' '])
-                    .next()
-                    .unwrap()
-                    .to_owned()
+                let rest = props.split(&format!("{k}: ")).nth(1).unwrap();
+                let value = rest.split([',', ' ']).next().unwrap();
+                value.trim_matches(['"', '\'']).to_owned()
             };
             routes.push((resource.clone(), field("Method"), field("Path")));
         }

@@ -78,10 +78,9 @@ impl Services {
 
     pub async fn open_jobs(&self, employer: &EmployerId) -> Result<Vec<JobListing>, ServiceError> {
         self.employer(employer).await?;
-        let jobs = self.jobs.list(employer).await?;
+        let jobs = self.jobs.list_open(employer).await?;
         Ok(jobs
             .into_iter()
-            .filter(JobRecord::is_open)
             .map(|j| {
                 let s = &j.detail.summary;
                 JobListing {
@@ -289,7 +288,7 @@ impl Services {
         body: &serde_json::Map<String, Value>,
     ) -> Result<ApplyReceipt, ServiceError> {
         let job_id = record.job_id;
-        let Some(key) = self.secrets.get(&employer.id).await? else {
+        let Some(key) = self.secrets.get(&employer.key_ref).await? else {
             record.status = ApplicationStatus::Failed;
             record.outcome = Some("credentials_missing".into());
             self.finish(&mut record).await?;
@@ -333,7 +332,7 @@ impl Services {
     ) -> Result<(ApplicationStatus, &'static str, ServiceError), ServiceError> {
         Ok(match e {
             GreenhouseError::InvalidKey => {
-                self.mark_credentials_invalid(&employer.id).await?;
+                self.mark_credentials_invalid(employer).await?;
                 (
                     ApplicationStatus::Failed,
                     "invalid_key",
@@ -349,7 +348,8 @@ impl Services {
                 // board itself is confirmed, since an unknown board answers the same 404.
                 if self.greenhouse.board(&employer.board_token).await.is_ok() {
                     let stored = self.jobs.get(&employer.id, job_id).await?;
-                    self.close(&employer.id, job_id, stored.as_ref()).await?;
+                    self.close(&employer.id, job_id, stored.as_ref(), crate::now_ms())
+                        .await?;
                 }
                 (
                     ApplicationStatus::Rejected,
@@ -396,13 +396,21 @@ impl Services {
         })
     }
 
-    async fn mark_credentials_invalid(&self, id: &EmployerId) -> Result<(), ServiceError> {
-        if let Some(mut e) = self.employers.get(id).await? {
-            e.credentials = CredentialState::Invalid { since: now() };
-            e.last_error = Some("Greenhouse refused the API key (401)".into());
-            self.employers.put(&e).await?;
-        }
-        tracing::warn!(employer_id = %id, "employer credentials invalid");
+    async fn mark_credentials_invalid(&self, employer: &Employer) -> Result<(), ServiceError> {
+        // A warm function must not keep using the refused key.
+        self.secrets.invalidate(&employer.key_ref);
+        let since = now();
+        self.update_employer(&employer.id, |e| {
+            // Only the key Greenhouse refused: a rotation meanwhile brought a new one.
+            if e.key_ref == employer.key_ref {
+                e.credentials = CredentialState::Invalid {
+                    since: since.clone(),
+                };
+                e.last_error = Some("Greenhouse refused the API key (401)".into());
+            }
+        })
+        .await?;
+        tracing::warn!(employer_id = %employer.id, "employer credentials invalid");
         Ok(())
     }
 

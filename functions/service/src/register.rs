@@ -5,7 +5,7 @@ use crate::{ErrorKind, ServiceError, Services, SyncReport, now};
 use atsi_domain::credentials::ApiKey;
 use atsi_domain::{BoardToken, EmployerId};
 use atsi_greenhouse::GreenhouseError;
-use atsi_store::{CredentialState, Employer};
+use atsi_store::{CredentialState, Employer, StoreError};
 use serde::Serialize;
 
 pub struct RegisterInput {
@@ -13,13 +13,23 @@ pub struct RegisterInput {
     pub api_key: ApiKey,
 }
 
-/// An employer as an operator sees it: the stored record (which holds only the key's
-/// fingerprint, never the key) and its open job count.
-#[derive(Debug, Clone, Serialize)]
+/// An employer as an operator sees it: the stored record and its open job count. The
+/// key itself is never in it, only its fingerprint; where the key is kept is internal.
+#[derive(Debug, Clone)]
 pub struct EmployerStatus {
-    #[serde(flatten)]
     pub employer: Employer,
     pub open_jobs: usize,
+}
+
+impl Serialize for EmployerStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut view = serde_json::to_value(&self.employer).map_err(serde::ser::Error::custom)?;
+        if let Some(map) = view.as_object_mut() {
+            map.remove("key_ref");
+            map.insert("open_jobs".into(), self.open_jobs.into());
+        }
+        view.serialize(s)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -82,13 +92,16 @@ impl Services {
             Err(e) => return Err(upstream(e)),
         }
         let previous = self.employers.get(id).await?;
-        self.secrets.put(id, &input.api_key).await?;
+        // A new reference for every key: deleting the old one later cannot touch it.
+        let key_ref = self.secrets.create(id, &input.api_key).await?;
         let stamp = now();
         let employer = Employer {
             id: id.clone(),
             board_token: token.clone(),
             board_name: board.name,
             key_fingerprint: input.api_key.fingerprint(),
+            key_ref: key_ref.clone(),
+            revision: new_revision(),
             credentials: CredentialState::Valid,
             registered_at: previous
                 .as_ref()
@@ -100,13 +113,24 @@ impl Services {
                 .and_then(|p| p.last_successful_sync_at.clone()),
             last_error: None,
         };
-        // A new board token makes every stored job belong to another board.
-        if let Some(p) = &previous
-            && !p.board_token.same_board(&token)
-        {
-            self.jobs.delete_all(id).await?;
+        // Written only over the registration read above: a removal or another
+        // registration in between wins, and this one takes its key back out.
+        let expected = previous.as_ref().map(|p| p.revision.as_str());
+        if let Err(e) = self.employers.put(&employer, expected).await {
+            self.secrets.delete(&key_ref).await?;
+            return Err(match e {
+                StoreError::Conflict => changed_meanwhile(),
+                other => other.into(),
+            });
         }
-        self.employers.put(&employer).await?;
+        if let Some(p) = &previous {
+            // A new board token makes every stored job belong to another board.
+            if !p.board_token.same_board(&token) {
+                self.jobs.delete_all(id).await?;
+            }
+            self.secrets.invalidate(&p.key_ref);
+            self.secrets.delete(&p.key_ref).await?;
+        }
         tracing::info!(employer_id = %id, rotated = previous.is_some(), "employer registered");
         let first_sync = match self.sync_employer(id).await {
             Ok(report) => FirstSync::Completed { report },
@@ -128,13 +152,7 @@ impl Services {
             .get(id)
             .await?
             .ok_or_else(ServiceError::employer_not_found)?;
-        let open_jobs = self
-            .jobs
-            .list(id)
-            .await?
-            .iter()
-            .filter(|j| j.is_open())
-            .count();
+        let open_jobs = self.jobs.list_open(id).await?.len();
         Ok(EmployerStatus {
             employer,
             open_jobs,
@@ -144,16 +162,59 @@ impl Services {
     /// Removes the key, the jobs and the mapping. The ledger stays until it expires: it is
     /// the record of what was delivered.
     pub async fn remove(&self, id: &EmployerId) -> Result<(), ServiceError> {
-        if self.employers.get(id).await?.is_none() {
-            return Err(ServiceError::employer_not_found());
+        let employer = self
+            .employers
+            .get(id)
+            .await?
+            .ok_or_else(ServiceError::employer_not_found)?;
+        // The mapping goes first, and only as it was read: a registration in between wins.
+        // Once it is gone no request can reach the key.
+        match self.employers.delete(id, &employer.revision).await {
+            Ok(()) => {}
+            Err(StoreError::Missing) => return Err(ServiceError::employer_not_found()),
+            Err(StoreError::Conflict) => return Err(changed_meanwhile()),
+            Err(e) => return Err(e.into()),
         }
-        // Mapping first: once it is gone no request can use the key being deleted.
-        self.employers.delete(id).await?;
-        self.secrets.delete(id).await?;
+        self.secrets.invalidate(&employer.key_ref);
+        self.secrets.delete(&employer.key_ref).await?;
         let jobs = self.jobs.delete_all(id).await?;
         tracing::info!(employer_id = %id, jobs_removed = jobs, "employer removed");
         Ok(())
     }
+
+    /// Read, change, write back conditionally; a concurrent write makes it start over.
+    /// An employer removed meanwhile stays removed.
+    pub(crate) async fn update_employer(
+        &self,
+        id: &EmployerId,
+        change: impl Fn(&mut Employer),
+    ) -> Result<(), ServiceError> {
+        for _ in 0..5 {
+            let Some(mut employer) = self.employers.get(id).await? else {
+                return Ok(());
+            };
+            let read = std::mem::replace(&mut employer.revision, new_revision());
+            change(&mut employer);
+            match self.employers.put(&employer, Some(&read)).await {
+                Ok(()) => return Ok(()),
+                Err(StoreError::Conflict) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(changed_meanwhile())
+    }
+}
+
+pub(crate) fn new_revision() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+fn changed_meanwhile() -> ServiceError {
+    ServiceError::new(
+        ErrorKind::Conflict,
+        "employer_changed",
+        "the employer was changed by another request meanwhile; try again",
+    )
 }
 
 fn check_key_shape(key: &ApiKey) -> Result<(), ServiceError> {

@@ -1,12 +1,12 @@
 //! Pulls an employer's published jobs and their questions from Greenhouse.
 
 use crate::register::upstream;
-use crate::{ServiceError, Services, now};
+use crate::{ServiceError, Services, now, now_ms};
 use atsi_domain::EmployerId;
 use atsi_domain::greenhouse::{JobDetail, JobPostId};
 use atsi_domain::sync_plan::{self, KnownJob};
 use atsi_greenhouse::GreenhouseError;
-use atsi_store::{Employer, JobRecord, JobStatus, SyncOutcome};
+use atsi_store::{Employer, JobRecord, JobStatus, StoreError, SyncOutcome};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -57,6 +57,8 @@ impl Services {
 
     async fn run_sync(&self, employer: &Employer) -> Result<SyncReport, ServiceError> {
         let token = &employer.board_token;
+        // Taken before looking, so that whatever a later sync writes wins over this one.
+        let observed_at = now_ms();
         let listed = self.greenhouse.jobs(token).await.map_err(upstream)?;
         let stored = self.jobs.list(&employer.id).await?;
         let known: Vec<KnownJob> = stored
@@ -82,7 +84,9 @@ impl Services {
         for job_id in plan.to_fetch() {
             match self.greenhouse.job(token, job_id).await {
                 Ok(detail) => {
-                    self.store_open(employer, detail).await?;
+                    if !self.store_open(employer, detail, observed_at).await? {
+                        continue;
+                    }
                     if plan.added.contains(&job_id) {
                         report.added.push(job_id);
                     } else {
@@ -102,19 +106,19 @@ impl Services {
                         board_live = Some(self.greenhouse.board(token).await.is_ok());
                     }
                     if board_live == Some(true) {
-                        self.close(
-                            &employer.id,
-                            job_id,
-                            stored.iter().find(|j| j.job_id == job_id),
-                        )
-                        .await?;
-                        report.closed.push(job_id);
+                        let stored = stored.iter().find(|j| j.job_id == job_id);
+                        if self
+                            .close(&employer.id, job_id, stored, observed_at)
+                            .await?
+                        {
+                            report.closed.push(job_id);
+                        }
                     } else {
                         report.failed.push(job_id);
                     }
                 }
                 Ok(detail) => {
-                    self.store_open(employer, detail).await?;
+                    self.store_open(employer, detail, observed_at).await?;
                 }
                 Err(_) => report.failed.push(job_id),
             }
@@ -146,36 +150,45 @@ impl Services {
         Ok(report)
     }
 
+    /// Stores a job as open. False when a sync that looked later has already written it.
     pub(crate) async fn store_open(
         &self,
         employer: &Employer,
         detail: JobDetail,
-    ) -> Result<JobRecord, ServiceError> {
+        observed_at: i64,
+    ) -> Result<bool, ServiceError> {
         let record = JobRecord {
             employer_id: employer.id.clone(),
             job_id: detail.summary.id,
+            observed_at,
             status: JobStatus::Open,
             closed_at: None,
             fetched_at: now(),
             detail,
         };
-        self.jobs.put(&record).await?;
-        Ok(record)
+        written(self.jobs.put(&record).await)
     }
 
+    /// Closes a stored job. False when there is none, or a later look wrote it.
     pub(crate) async fn close(
         &self,
         employer: &EmployerId,
         job_id: JobPostId,
         stored: Option<&JobRecord>,
-    ) -> Result<(), ServiceError> {
-        let Some(stored) = stored else { return Ok(()) };
+        observed_at: i64,
+    ) -> Result<bool, ServiceError> {
+        let Some(stored) = stored else {
+            return Ok(false);
+        };
         let mut record = stored.clone();
         record.status = JobStatus::Closed;
         record.closed_at = Some(now());
-        self.jobs.put(&record).await?;
-        tracing::info!(employer_id = %employer, job_id, "job closed");
-        Ok(())
+        record.observed_at = observed_at;
+        let done = written(self.jobs.put(&record).await)?;
+        if done {
+            tracing::info!(employer_id = %employer, job_id, "job closed");
+        }
+        Ok(done)
     }
 
     async fn record_sync(
@@ -183,39 +196,46 @@ impl Services {
         id: &EmployerId,
         result: Result<&SyncReport, &ServiceError>,
     ) -> Result<(), ServiceError> {
-        // Re-read: the employer may have been rotated or removed while Greenhouse answered.
-        let Some(mut employer) = self.employers.get(id).await? else {
-            return Ok(());
-        };
         let at = now();
-        employer.last_sync = Some(match result {
-            Ok(r) => SyncOutcome {
-                at: at.clone(),
-                ok: true,
-                added: r.added.len(),
-                updated: r.updated.len(),
-                closed: r.closed.len(),
-                open_jobs: r.open_jobs,
-                error: None,
-            },
-            Err(e) => SyncOutcome {
-                at: at.clone(),
-                ok: false,
-                added: 0,
-                updated: 0,
-                closed: 0,
-                open_jobs: employer.last_sync.as_ref().map_or(0, |s| s.open_jobs),
-                error: Some(e.code.to_owned()),
-            },
-        });
-        match result {
-            Ok(_) => {
-                employer.last_successful_sync_at = Some(at);
-                employer.last_error = None;
+        self.update_employer(id, |employer| {
+            employer.last_sync = Some(match result {
+                Ok(r) => SyncOutcome {
+                    at: at.clone(),
+                    ok: true,
+                    added: r.added.len(),
+                    updated: r.updated.len(),
+                    closed: r.closed.len(),
+                    open_jobs: r.open_jobs,
+                    error: None,
+                },
+                Err(e) => SyncOutcome {
+                    at: at.clone(),
+                    ok: false,
+                    added: 0,
+                    updated: 0,
+                    closed: 0,
+                    open_jobs: employer.last_sync.as_ref().map_or(0, |s| s.open_jobs),
+                    error: Some(e.code.to_owned()),
+                },
+            });
+            match result {
+                Ok(_) => {
+                    employer.last_successful_sync_at = Some(at.clone());
+                    employer.last_error = None;
+                }
+                Err(e) => employer.last_error = Some(format!("sync: {}", e.message)),
             }
-            Err(e) => employer.last_error = Some(format!("sync: {}", e.message)),
-        }
-        self.employers.put(&employer).await?;
-        Ok(())
+        })
+        .await
+    }
+}
+
+/// A conditional job write that lost to a later writer is not a failure: the store holds
+/// newer knowledge than this writer had.
+fn written(result: Result<(), StoreError>) -> Result<bool, ServiceError> {
+    match result {
+        Ok(()) => Ok(true),
+        Err(StoreError::Conflict) => Ok(false),
+        Err(e) => Err(e.into()),
     }
 }

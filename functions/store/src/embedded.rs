@@ -93,21 +93,6 @@ impl EmbeddedStore {
         }
     }
 
-    fn put_json<T: Serialize>(
-        &self,
-        table: TableDefinition<&str, &[u8]>,
-        key: &str,
-        value: &T,
-    ) -> Result<(), StoreError> {
-        let bytes = encode(value)?;
-        let tx = self.db.begin_write().map_err(backend)?;
-        tx.open_table(table)
-            .map_err(backend)?
-            .insert(key, bytes.as_slice())
-            .map_err(backend)?;
-        tx.commit().map_err(backend)
-    }
-
     fn scan<T: DeserializeOwned>(
         &self,
         table: TableDefinition<&str, &[u8]>,
@@ -124,24 +109,65 @@ impl EmbeddedStore {
     }
 }
 
+impl EmbeddedStore {
+    /// A conditional write in one transaction: `check` sees the stored record and may
+    /// refuse; then `value` is written (or the record removed when `None`).
+    fn write_checked<T: Serialize + DeserializeOwned>(
+        &self,
+        table: TableDefinition<&str, &[u8]>,
+        key: &str,
+        value: Option<&T>,
+        check: impl FnOnce(Option<T>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let bytes = value.map(encode).transpose()?;
+        let tx = self.db.begin_write().map_err(backend)?;
+        {
+            let mut t = tx.open_table(table).map_err(backend)?;
+            let stored = match t.get(key).map_err(backend)? {
+                Some(v) => Some(decode::<T>(v.value())?),
+                None => None,
+            };
+            check(stored)?;
+            match &bytes {
+                Some(b) => drop(t.insert(key, b.as_slice()).map_err(backend)?),
+                None => drop(t.remove(key).map_err(backend)?),
+            }
+        }
+        tx.commit().map_err(backend)
+    }
+}
+
 #[async_trait]
 impl EmployerStore for EmbeddedStore {
     async fn get(&self, id: &EmployerId) -> Result<Option<Employer>, StoreError> {
         self.get_json(EMPLOYERS, id.as_str())
     }
-    async fn put(&self, employer: &Employer) -> Result<(), StoreError> {
-        self.put_json(EMPLOYERS, employer.id.as_str(), employer)
+    async fn put(&self, employer: &Employer, expected: Option<&str>) -> Result<(), StoreError> {
+        self.write_checked(
+            EMPLOYERS,
+            employer.id.as_str(),
+            Some(employer),
+            |stored: Option<Employer>| match (
+                stored.as_ref().map(|e| e.revision.as_str()),
+                expected,
+            ) {
+                (None, None) => Ok(()),
+                (Some(have), Some(want)) if have == want => Ok(()),
+                _ => Err(StoreError::Conflict),
+            },
+        )
     }
-    async fn delete(&self, id: &EmployerId) -> Result<bool, StoreError> {
-        let tx = self.db.begin_write().map_err(backend)?;
-        let existed = tx
-            .open_table(EMPLOYERS)
-            .map_err(backend)?
-            .remove(id.as_str())
-            .map_err(backend)?
-            .is_some();
-        tx.commit().map_err(backend)?;
-        Ok(existed)
+    async fn delete(&self, id: &EmployerId, expected: &str) -> Result<(), StoreError> {
+        self.write_checked(
+            EMPLOYERS,
+            id.as_str(),
+            None::<&Employer>,
+            |stored: Option<Employer>| match stored {
+                None => Err(StoreError::Missing),
+                Some(e) if e.revision == expected => Ok(()),
+                Some(_) => Err(StoreError::Conflict),
+            },
+        )
     }
     async fn list(&self) -> Result<Vec<Employer>, StoreError> {
         self.scan(EMPLOYERS, None)
@@ -158,7 +184,16 @@ impl JobStore for EmbeddedStore {
         self.get_json(JOBS, &job_key(employer, job_id))
     }
     async fn put(&self, job: &JobRecord) -> Result<(), StoreError> {
-        self.put_json(JOBS, &job_key(&job.employer_id, job.job_id), job)
+        let key = job_key(&job.employer_id, job.job_id);
+        self.write_checked(
+            JOBS,
+            &key,
+            Some(job),
+            |stored: Option<JobRecord>| match stored {
+                Some(s) if s.observed_at > job.observed_at => Err(StoreError::Conflict),
+                _ => Ok(()),
+            },
+        )
     }
     async fn list(&self, employer: &EmployerId) -> Result<Vec<JobRecord>, StoreError> {
         self.scan(JOBS, Some(partition_range(employer)))
@@ -291,27 +326,29 @@ impl EmbeddedSecretStore {
 
 #[async_trait]
 impl SecretStore for EmbeddedSecretStore {
-    async fn put(&self, employer: &EmployerId, key: &ApiKey) -> Result<(), StoreError> {
+    async fn create(&self, employer: &EmployerId, key: &ApiKey) -> Result<String, StoreError> {
+        let key_ref = format!("{}/{}", employer.as_str(), uuid::Uuid::now_v7());
         let tx = self.db.begin_write().map_err(backend)?;
         tx.open_table(SECRETS)
             .map_err(backend)?
-            .insert(employer.as_str(), key.expose())
+            .insert(key_ref.as_str(), key.expose())
             .map_err(backend)?;
-        tx.commit().map_err(backend)
+        tx.commit().map_err(backend)?;
+        Ok(key_ref)
     }
-    async fn get(&self, employer: &EmployerId) -> Result<Option<ApiKey>, StoreError> {
+    async fn get(&self, key_ref: &str) -> Result<Option<ApiKey>, StoreError> {
         let tx = self.db.begin_read().map_err(backend)?;
         let t = tx.open_table(SECRETS).map_err(backend)?;
-        Ok(t.get(employer.as_str())
+        Ok(t.get(key_ref)
             .map_err(backend)?
             .map(|v| ApiKey::new(v.value())))
     }
-    async fn delete(&self, employer: &EmployerId) -> Result<bool, StoreError> {
+    async fn delete(&self, key_ref: &str) -> Result<bool, StoreError> {
         let tx = self.db.begin_write().map_err(backend)?;
         let existed = tx
             .open_table(SECRETS)
             .map_err(backend)?
-            .remove(employer.as_str())
+            .remove(key_ref)
             .map_err(backend)?
             .is_some();
         tx.commit().map_err(backend)?;

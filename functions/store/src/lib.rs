@@ -1,6 +1,8 @@
 //! Ports for what atsi keeps, each shaped after one DynamoDB access pattern, and the
 //! embedded adapters the local run uses (one on-disk redb file per data directory).
 
+#[cfg(feature = "contract")]
+pub mod contract;
 mod embedded;
 mod records;
 
@@ -30,17 +32,21 @@ pub enum StoreError {
 }
 
 /// One item per employer. Access patterns: by id; all employers (the scheduled sync).
+/// Writes are conditional on the revision the writer read.
 #[async_trait]
 pub trait EmployerStore: Send + Sync {
     async fn get(&self, id: &EmployerId) -> Result<Option<Employer>, StoreError>;
-    async fn put(&self, employer: &Employer) -> Result<(), StoreError>;
-    /// True if there was one to delete.
-    async fn delete(&self, id: &EmployerId) -> Result<bool, StoreError>;
+    /// Writes `employer` if the stored one has revision `expected` (`None`: there must be
+    /// none); [`StoreError::Conflict`] otherwise.
+    async fn put(&self, employer: &Employer, expected: Option<&str>) -> Result<(), StoreError>;
+    /// Deletes the employer if its stored revision is `expected`: [`StoreError::Missing`]
+    /// when there is none, [`StoreError::Conflict`] when it changed.
+    async fn delete(&self, id: &EmployerId, expected: &str) -> Result<(), StoreError>;
     async fn list(&self) -> Result<Vec<Employer>, StoreError>;
 }
 
 /// Jobs partitioned by employer, sorted by job post id. Access patterns: one job; all
-/// jobs of an employer (open ones are filtered from it).
+/// jobs of an employer (sync); open jobs of an employer (job boards).
 #[async_trait]
 pub trait JobStore: Send + Sync {
     async fn get(
@@ -48,8 +54,17 @@ pub trait JobStore: Send + Sync {
         employer: &EmployerId,
         job_id: JobPostId,
     ) -> Result<Option<JobRecord>, StoreError>;
+    /// Writes the job unless the stored one was observed later ([`StoreError::Conflict`]).
     async fn put(&self, job: &JobRecord) -> Result<(), StoreError>;
     async fn list(&self, employer: &EmployerId) -> Result<Vec<JobRecord>, StoreError>;
+    async fn list_open(&self, employer: &EmployerId) -> Result<Vec<JobRecord>, StoreError> {
+        Ok(self
+            .list(employer)
+            .await?
+            .into_iter()
+            .filter(JobRecord::is_open)
+            .collect())
+    }
     /// Removes every job of the employer; answers how many.
     async fn delete_all(&self, employer: &EmployerId) -> Result<usize, StoreError>;
 }
@@ -82,10 +97,14 @@ pub trait ApplicationLedger: Send + Sync {
     ) -> Result<Vec<ApplicationRecord>, StoreError>;
 }
 
-/// Employers' Greenhouse keys, one secret per employer.
+/// Employers' Greenhouse keys. Each stored key gets a new reference, kept on the employer.
 #[async_trait]
 pub trait SecretStore: Send + Sync {
-    async fn put(&self, employer: &EmployerId, key: &ApiKey) -> Result<(), StoreError>;
-    async fn get(&self, employer: &EmployerId) -> Result<Option<ApiKey>, StoreError>;
-    async fn delete(&self, employer: &EmployerId) -> Result<bool, StoreError>;
+    /// Stores `key` for `employer` under a new reference, and answers it.
+    async fn create(&self, employer: &EmployerId, key: &ApiKey) -> Result<String, StoreError>;
+    async fn get(&self, key_ref: &str) -> Result<Option<ApiKey>, StoreError>;
+    /// True if there was one to delete.
+    async fn delete(&self, key_ref: &str) -> Result<bool, StoreError>;
+    /// Forgets any copy kept in memory, after Greenhouse refused the key.
+    fn invalidate(&self, _key_ref: &str) {}
 }

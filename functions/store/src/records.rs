@@ -35,6 +35,11 @@ pub struct Employer {
     pub board_name: Option<String>,
     /// Identifies the stored key without revealing it.
     pub key_fingerprint: String,
+    /// Where the secret store keeps the key. Every registration stores the key under a
+    /// new reference, so removing an old key can never remove a newer one.
+    pub key_ref: String,
+    /// Changes on every write; conditional writes name the revision they read.
+    pub revision: String,
     pub credentials: CredentialState,
     pub registered_at: String,
     pub updated_at: String,
@@ -58,6 +63,10 @@ pub enum JobStatus {
 pub struct JobRecord {
     pub employer_id: EmployerId,
     pub job_id: JobPostId,
+    /// When (epoch ms) the writer saw this state at Greenhouse. A write from a sync that
+    /// looked earlier than the stored one loses, so two overlapping syncs cannot reopen a
+    /// job the later one closed.
+    pub observed_at: i64,
     pub status: JobStatus,
     #[serde(default)]
     pub closed_at: Option<String>,
