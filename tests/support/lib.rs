@@ -58,6 +58,24 @@ impl Harness {
         Self::start_in(dir).await
     }
 
+    /// The same harness on the AWS adapters: fresh DynamoDB tables on `emulator`, created
+    /// as template.yaml defines them, and Secrets Manager (moto) under a fresh prefix,
+    /// behind the key cache as in production.
+    pub async fn start_aws(emulator: atsi_store_aws::testing::Emulator) -> Harness {
+        let mut h = Self::start().await;
+        let (store, _) = atsi_store_aws::testing::fresh_store(emulator).await;
+        let secrets = atsi_store_aws::testing::fresh_secrets().await;
+        let store = std::sync::Arc::new(store);
+        h.services.employers = store.clone();
+        h.services.jobs = store.clone();
+        h.services.ledger = store;
+        h.services.secrets = std::sync::Arc::new(atsi_store::CachedSecretStore::new(
+            secrets,
+            Duration::from_secs(300),
+        ));
+        h
+    }
+
     /// A harness on an existing data directory: a restart of atsi.
     pub async fn start_in(dir: tempfile::TempDir) -> Harness {
         let standin = StandIn::from_dir(fixtures().join("boards")).unwrap();
@@ -73,7 +91,7 @@ impl Harness {
             greenhouse,
             settings: Settings::default(),
         };
-        let services = build_services(&config).unwrap();
+        let services = build_services(&config).await.unwrap();
         Harness {
             standin,
             running,

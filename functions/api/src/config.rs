@@ -4,7 +4,8 @@
 use atsi_domain::ValidationLimits;
 use atsi_greenhouse::{GreenhouseConfig, HttpGreenhouse};
 use atsi_service::{Services, Settings};
-use atsi_store::{EmbeddedSecretStore, EmbeddedStore};
+use atsi_store::{CachedSecretStore, EmbeddedSecretStore, EmbeddedStore};
+use atsi_store_aws::{DynamoStore, SecretsManagerStore, TableNames};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,6 +14,13 @@ use std::time::Duration;
 pub enum StoreBackend {
     /// redb files under a data directory: the local run and tests.
     Embedded { data_dir: PathBuf },
+    /// DynamoDB tables and Secrets Manager secrets: production. The SDK reads region,
+    /// credentials and `AWS_ENDPOINT_URL*` from the environment.
+    Aws {
+        tables: TableNames,
+        secret_prefix: String,
+        key_cache: Duration,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -34,6 +42,13 @@ fn var(name: &'static str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
+fn required(name: &'static str) -> Result<String, ConfigError> {
+    var(name).ok_or(ConfigError::Invalid {
+        name,
+        reason: "must be set when ATSI_STORE is dynamodb".into(),
+    })
+}
+
 fn number<T: std::str::FromStr>(name: &'static str) -> Result<Option<T>, ConfigError> {
     var(name)
         .map(|v| {
@@ -46,9 +61,10 @@ fn number<T: std::str::FromStr>(name: &'static str) -> Result<Option<T>, ConfigE
 }
 
 impl Config {
-    /// Environment variables (all optional):
-    /// `ATSI_STORE` (`embedded`), `ATSI_DATA_DIR` (`.atsi-data`), `GREENHOUSE_BASE_URL`,
-    /// `GREENHOUSE_TIMEOUT_SECS`, `ATSI_MAX_ATTACHMENT_BYTES`, `ATSI_LEDGER_RETENTION_DAYS`.
+    /// Environment variables (the README lists them): `ATSI_STORE` (`embedded` or
+    /// `dynamodb`), `ATSI_DATA_DIR`; with `dynamodb` the table names and the secret
+    /// prefix, `ATSI_KEY_CACHE_SECS`; `GREENHOUSE_BASE_URL`, `GREENHOUSE_TIMEOUT_SECS`,
+    /// `ATSI_MAX_ATTACHMENT_BYTES`, `ATSI_LEDGER_RETENTION_DAYS`.
     pub fn from_env() -> Result<Config, ConfigError> {
         let store = match var("ATSI_STORE").as_deref().unwrap_or("embedded") {
             "embedded" => StoreBackend::Embedded {
@@ -56,10 +72,23 @@ impl Config {
                     .unwrap_or_else(|| ".atsi-data".into())
                     .into(),
             },
+            "dynamodb" => StoreBackend::Aws {
+                tables: TableNames {
+                    employers: required("ATSI_EMPLOYERS_TABLE")?,
+                    jobs: required("ATSI_JOBS_TABLE")?,
+                    applications: required("ATSI_APPLICATIONS_TABLE")?,
+                },
+                secret_prefix: required("ATSI_SECRET_PREFIX")?
+                    .trim_end_matches('/')
+                    .to_owned(),
+                key_cache: Duration::from_secs(
+                    number::<u64>("ATSI_KEY_CACHE_SECS")?.unwrap_or(300),
+                ),
+            },
             other => {
                 return Err(ConfigError::Invalid {
                     name: "ATSI_STORE",
-                    reason: format!("{other:?} is not a known store (embedded)"),
+                    reason: format!("{other:?} is not a known store (embedded, dynamodb)"),
                 });
             }
         };
@@ -93,10 +122,28 @@ impl Config {
     }
 }
 
-/// Builds every adapter once. No network call happens here.
-pub fn build_services(config: &Config) -> Result<Services, ConfigError> {
+/// Every environment variable [`Config::from_env`] reads, so a test can check that the
+/// template sets them.
+pub const ENVIRONMENT: &[&str] = &[
+    "ATSI_STORE",
+    "ATSI_DATA_DIR",
+    "ATSI_EMPLOYERS_TABLE",
+    "ATSI_JOBS_TABLE",
+    "ATSI_APPLICATIONS_TABLE",
+    "ATSI_SECRET_PREFIX",
+    "ATSI_KEY_CACHE_SECS",
+    "GREENHOUSE_BASE_URL",
+    "GREENHOUSE_TIMEOUT_SECS",
+    "ATSI_MAX_ATTACHMENT_BYTES",
+    "ATSI_LEDGER_RETENTION_DAYS",
+];
+
+/// Builds every adapter once. No network call happens here: the AWS SDK resolves
+/// credentials on the first request.
+pub async fn build_services(config: &Config) -> Result<Services, ConfigError> {
     let greenhouse = HttpGreenhouse::new(config.greenhouse.clone())
         .map_err(|e| ConfigError::Startup(e.to_string()))?;
+    let greenhouse = Arc::new(greenhouse);
     match &config.store {
         StoreBackend::Embedded { data_dir } => {
             let store =
@@ -109,7 +156,28 @@ pub fn build_services(config: &Config) -> Result<Services, ConfigError> {
                 jobs: store.clone(),
                 ledger: store,
                 secrets: Arc::new(secrets),
-                greenhouse: Arc::new(greenhouse),
+                greenhouse,
+                settings: config.settings,
+            })
+        }
+        StoreBackend::Aws {
+            tables,
+            secret_prefix,
+            key_cache,
+        } => {
+            let conf = atsi_store_aws::aws_config().await;
+            let store = Arc::new(DynamoStore::from_conf(&conf, tables.clone()));
+            // A warm function serves keys from memory; a refused key is dropped at once.
+            let secrets = CachedSecretStore::new(
+                SecretsManagerStore::from_conf(&conf, secret_prefix.clone()),
+                *key_cache,
+            );
+            Ok(Services {
+                employers: store.clone(),
+                jobs: store.clone(),
+                ledger: store,
+                secrets: Arc::new(secrets),
+                greenhouse,
                 settings: config.settings,
             })
         }

@@ -1,11 +1,13 @@
 //! Ports for what atsi keeps, each shaped after one DynamoDB access pattern, and the
 //! embedded adapters the local run uses (one on-disk redb file per data directory).
 
+mod cached;
 #[cfg(feature = "contract")]
 pub mod contract;
 mod embedded;
 mod records;
 
+pub use cached::CachedSecretStore;
 pub use embedded::{EmbeddedSecretStore, EmbeddedStore};
 pub use records::*;
 

@@ -8,7 +8,7 @@ use serde_json::Value;
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     init_tracing();
-    let services = build_services(&Config::from_env()?)?;
+    let services = build_services(&Config::from_env()?).await?;
     let services = &services;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         lambda::handle_event(Function::Sync, services, event.payload)

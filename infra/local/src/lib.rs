@@ -72,7 +72,7 @@ pub async fn start_api(
     config: &Config,
     listen: SocketAddr,
 ) -> Result<LocalApi, Box<dyn std::error::Error + Send + Sync>> {
-    let services = build_services(config)?;
+    let services = build_services(config).await?;
     let state = AppState {
         services: Arc::new(services),
         counter: Arc::new(AtomicU64::new(0)),

@@ -32,8 +32,12 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into());
+    // The same caps on SDK and HTTP client logs as in Lambda; `warn` unless told otherwise.
+    let filter = if std::env::var_os("RUST_LOG").is_some() {
+        atsi_api::log_filter()
+    } else {
+        tracing_subscriber::EnvFilter::new("warn")
+    };
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
