@@ -239,3 +239,28 @@ async fn a_registration_racing_a_removal_leaves_consistent_state() {
         assert_eq!(secret_names(&prefix).await, vec![key_ref]);
     }
 }
+
+#[test]
+fn the_template_sets_every_variable_the_code_reads_for_every_function() {
+    let path = std::env::var("ATSI_TEST_TABLES_JSON")
+        .expect("run ./tests/run: it derives the template's facts");
+    let facts: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let functions = facts["function_environment"]
+        .as_object()
+        .expect("function_environment");
+    assert_eq!(functions.len(), 3, "{functions:?}");
+    for (function, env) in functions {
+        let set: Vec<&str> = env
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        for name in atsi_api::ENVIRONMENT {
+            assert!(set.contains(name), "{function} does not set {name}");
+        }
+        for name in atsi_api::EMBEDDED_ENVIRONMENT {
+            assert!(!set.contains(name), "{function} sets the local-only {name}");
+        }
+    }
+}

@@ -225,9 +225,11 @@ def main() -> int:
     functions = {k: v for k, v in resources.items() if v.get("Type") == "AWS::Lambda::Function"}
     if set(functions) != set(ACCESS):
         fail(f"functions: expected {sorted(ACCESS)}, template has {sorted(functions)}")
+    function_env: dict[str, list[str]] = {}
     for fn_id, fn in sorted(functions.items()):
         props = fn.get("Properties", {})
         env = props.get("Environment", {}).get("Variables", {})
+        function_env[fn_id] = sorted(env)
         want = {
             "ATSI_STORE": "dynamodb",
             "ATSI_SECRET_PREFIX": {"Fn::Sub": SECRET_PREFIX_SUB},
@@ -293,7 +295,8 @@ def main() -> int:
         return 1
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}")
-    tmp.write_text(json.dumps({"template": str(template_path), "stage": STAGE, "tables": specs},
+    tmp.write_text(json.dumps({"template": str(template_path), "stage": STAGE, "tables": specs,
+                               "function_environment": function_env},
                               indent=2) + "\n")
     tmp.replace(out_path)
     return 0

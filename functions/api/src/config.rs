@@ -122,11 +122,11 @@ impl Config {
     }
 }
 
-/// Every environment variable [`Config::from_env`] reads, so a test can check that the
-/// template sets them.
+/// Every environment variable [`Config::from_env`] reads with `ATSI_STORE=dynamodb`, as
+/// deployed; tests check that the template sets each of them for every function, and
+/// that this list is what the code reads.
 pub const ENVIRONMENT: &[&str] = &[
     "ATSI_STORE",
-    "ATSI_DATA_DIR",
     "ATSI_EMPLOYERS_TABLE",
     "ATSI_JOBS_TABLE",
     "ATSI_APPLICATIONS_TABLE",
@@ -137,6 +137,9 @@ pub const ENVIRONMENT: &[&str] = &[
     "ATSI_MAX_ATTACHMENT_BYTES",
     "ATSI_LEDGER_RETENTION_DAYS",
 ];
+
+/// Read only by the embedded store (the local run).
+pub const EMBEDDED_ENVIRONMENT: &[&str] = &["ATSI_DATA_DIR"];
 
 /// Builds every adapter once. No network call happens here: the AWS SDK resolves
 /// credentials on the first request.
@@ -181,5 +184,36 @@ pub async fn build_services(config: &Config) -> Result<Services, ConfigError> {
                 settings: config.settings,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The variables named in this file's reads are exactly the documented lists, so a
+    /// new setting cannot be read without the template being checked for it.
+    #[test]
+    fn the_lists_name_every_variable_read() {
+        let source = include_str!("config.rs");
+        let code = &source[..source.find("#[cfg(test)]").unwrap_or(source.len())];
+        let mut read: Vec<&str> = Vec::new();
+        for call in ["var(\"", "required(\"", ">(\""] {
+            for piece in code.split(call).skip(1) {
+                let name = piece.split('"').next().unwrap_or_default();
+                if name.chars().all(|c| c.is_ascii_uppercase() || c == '_') && !read.contains(&name)
+                {
+                    read.push(name);
+                }
+            }
+        }
+        read.sort_unstable();
+        let mut listed: Vec<&str> = ENVIRONMENT
+            .iter()
+            .chain(EMBEDDED_ENVIRONMENT)
+            .copied()
+            .collect();
+        listed.sort_unstable();
+        assert_eq!(read, listed);
     }
 }

@@ -8,7 +8,9 @@ pub mod lambda;
 mod response;
 mod routes;
 
-pub use config::{Config, ConfigError, ENVIRONMENT, StoreBackend, build_services};
+pub use config::{
+    Config, ConfigError, EMBEDDED_ENVIRONMENT, ENVIRONMENT, StoreBackend, build_services,
+};
 pub use handlers::{handle, handle_any};
 pub use response::{ApiRequest, ApiResponse};
 pub use routes::{Function, Route, RouteError, route};
