@@ -1,5 +1,6 @@
 //! The API Gateway adapter: Lambda events in, API Gateway responses out.
 
+use crate::config::{Config, build_services};
 use crate::handlers::handle;
 use crate::response::{ApiRequest, ApiResponse};
 use crate::routes::Function;
@@ -69,35 +70,65 @@ pub fn to_api_request(req: Request) -> ApiRequest {
     }
 }
 
-pub fn to_lambda_response(resp: ApiResponse) -> lambda_http::Response<Body> {
-    let (parts, body) = resp.into_http().into_parts();
-    let body = if body.is_empty() {
-        Body::Empty
-    } else {
-        Body::Text(String::from_utf8_lossy(&body).into_owned())
-    };
-    lambda_http::Response::from_parts(parts, body)
-}
-
-/// Runs an HTTP-only function (register, apply) under the Lambda runtime.
-pub async fn run_http_function(
-    function: Function,
-    services: Services,
-) -> Result<(), lambda_http::Error> {
-    let services = &services;
-    lambda_http::run(lambda_http::service_fn(move |req: Request| async move {
-        let api = to_api_request(req);
-        Ok::<_, std::convert::Infallible>(to_lambda_response(handle(function, services, api).await))
-    }))
-    .await
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum EventError {
     #[error("the event is neither an API Gateway request nor a schedule event")]
     Unrecognized,
     #[error("{0}")]
     Failed(String),
+}
+
+/// What Lambda records for a failed invocation: a type an operator can search for.
+impl From<EventError> for lambda_http::lambda_runtime::Diagnostic {
+    fn from(e: EventError) -> Self {
+        let error_type = match e {
+            EventError::Unrecognized => "atsi.UnrecognizedEvent",
+            EventError::Failed(_) => "atsi.EventFailed",
+        };
+        Self {
+            error_type: error_type.to_owned(),
+            error_message: e.to_string(),
+        }
+    }
+}
+
+/// A function's whole life: JSON logs, configuration and adapters built once, then
+/// invocations until Lambda stops the process. A bad configuration is logged as a JSON
+/// line naming the setting, and the process exits (Lambda reports `Runtime.ExitError`).
+pub async fn start(function: Function) -> Result<(), lambda_http::Error> {
+    crate::init_tracing();
+    let services = match Config::from_env() {
+        Ok(config) => build_services(&config).await,
+        Err(e) => Err(e),
+    };
+    let services = match services {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "cold start failed");
+            return Err(e.into());
+        }
+    };
+    run_function(function, services).await
+}
+
+/// Runs a function under the Lambda runtime. All three take raw events through
+/// [`handle_event`], so the documented events replayed by the tests go through exactly
+/// the path the deployed functions take.
+pub async fn run_function(
+    function: Function,
+    services: Services,
+) -> Result<(), lambda_http::Error> {
+    let services = &services;
+    lambda_http::lambda_runtime::run(lambda_http::service_fn(
+        move |event: lambda_http::LambdaEvent<Value>| async move {
+            let outcome = handle_event(function, services, event.payload).await;
+            if let Err(e) = &outcome {
+                tracing::error!(request_id = %event.context.request_id, error = %e, "invocation failed");
+            }
+            outcome
+        },
+    ))
+    .await
 }
 
 pub fn is_schedule_event(event: &Value) -> bool {

@@ -1,10 +1,6 @@
-//! The register Lambda function: API Gateway events in, atsi's register routes out.
-
-use atsi_api::{Config, Function, build_services, init_tracing, lambda};
+//! The register Lambda function: the operator API (register, rotate, inspect, remove).
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    init_tracing();
-    let services = build_services(&Config::from_env()?).await?;
-    lambda::run_http_function(Function::Register, services).await
+    atsi_api::lambda::start(atsi_api::Function::Register).await
 }
