@@ -508,15 +508,27 @@ async fn an_outage_is_retryable_and_an_idempotent_retry_sends_once() {
 }
 
 #[tokio::test]
-async fn a_timeout_after_sending_is_unconfirmed_not_retryable() {
+async fn field_case_a_timeout_reaches_the_board_as_retryable_and_a_retry_resends_once() {
     let h = registered().await;
     h.standin
         .push_fault(Fault::once(FaultTarget::Post, FaultKind::Timeout));
+    let key = [("Idempotency-Key", "timeout-1")];
+    let path = apply_path("northwind", RUST_JOB);
     let (status, body) = h
-        .apply("northwind", RUST_JOB, &northwind_submission())
+        .call_with(Method::POST, &path, Some(&northwind_submission()), &key)
         .await;
-    assert_eq!(status, 502, "{body}");
-    assert_eq!(error_of(&body), (Some("delivery_unconfirmed"), Some(false)));
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(error_of(&body), (Some("greenhouse_timeout"), Some(true)));
+    let (status, body) = h
+        .call_with(Method::POST, &path, Some(&northwind_submission()), &key)
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let statuses: Vec<u16> = h.deliveries().iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        vec![504, 200],
+        "the timed-out POST, then one resend"
+    );
 }
 
 #[tokio::test]
@@ -849,6 +861,7 @@ async fn hostile_requests_get_clear_errors_and_reach_nobody() {
         let req = atsi_api::ApiRequest {
             method: Method::POST,
             path: path.clone(),
+            query: None,
             headers,
             body: serde_json::to_vec(&northwind_submission()).unwrap().into(),
             request_id: "test".into(),
@@ -900,7 +913,7 @@ async fn a_board_can_look_up_an_application_it_lost_track_of() {
     let (status, body) = h
         .apply("northwind", RUST_JOB, &northwind_submission())
         .await;
-    assert_eq!(status, 502);
+    assert_eq!(status, 503);
     let id = body["error"]["application_id"].as_str().unwrap().to_owned();
     let (status, view) = h
         .call(
@@ -912,7 +925,7 @@ async fn a_board_can_look_up_an_application_it_lost_track_of() {
     assert_eq!(status, 200, "{view}");
     assert_eq!(
         (view["status"].as_str(), view["outcome"].as_str()),
-        (Some("failed"), Some("delivery_unconfirmed"))
+        (Some("failed"), Some("greenhouse_timeout"))
     );
     assert!(view.get("payload").is_none(), "answers are not served back");
     assert_eq!(h.register("acme", "acmeanvils").await.0, 201);

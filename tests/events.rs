@@ -39,6 +39,7 @@ const EXPECTED: &[(&str, u16)] = &[
     ("apply-submit-invalid.rest-v1-multi-value.json", 422),
     // An id from another deployment: the lookup's not-found answer.
     ("apply-get-application.http-v2.json", 404),
+    ("apply-education-schools.http-v2.json", 200),
 ];
 
 async fn replay(name: &str) -> (Harness, Value) {
@@ -86,6 +87,11 @@ async fn http_events_answer_through_their_function() {
             }
             "sync-employer.http-v2-named-stage.json" => assert_eq!(body["unchanged"], 6),
             "apply-list-jobs.rest-v1.json" => assert_eq!(body["jobs"].as_array().unwrap().len(), 6),
+            "apply-education-schools.http-v2.json" => {
+                // The query string reached Greenhouse's look-up: a filtered first page.
+                assert_eq!(body["items"][0]["text"], "University College Cork");
+                assert_eq!(body["meta"]["total_count"], 1);
+            }
             "apply-get-form.http-v2.json" => {
                 assert_eq!(body["form"]["job_id"], json!(4_012_345_001u64))
             }
@@ -222,9 +228,10 @@ fn every_template_route_is_served_by_its_function_and_has_an_event() {
         path.replace("{employer_id}", "northwind")
             .replace("{job_id}", "4012345001")
             .replace("{application_id}", "01a23cd1-2e57-7429-9b94-af6d17322d70")
+            .replace("{kind}", "schools")
     };
     let routes = template_routes();
-    assert_eq!(routes.len(), 8, "{routes:?}");
+    assert_eq!(routes.len(), 9, "{routes:?}");
     let mut from_template = BTreeSet::new();
     for (resource, method, path) in &routes {
         let method = http::Method::from_bytes(method.as_bytes()).unwrap();

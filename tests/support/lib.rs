@@ -124,7 +124,8 @@ impl Harness {
         }
         let req = ApiRequest {
             method,
-            path: path.to_owned(),
+            path: path.split('?').next().unwrap_or_default().to_owned(),
+            query: path.split_once('?').map(|(_, q)| q.to_owned()),
             headers: map,
             body: body.map_or_else(Bytes::new, |b| Bytes::from(serde_json::to_vec(b).unwrap())),
             request_id: "test".into(),

@@ -111,6 +111,9 @@ impl Config {
                 max_attachment_bytes: max,
             };
         }
+        if let Some(secs) = number::<u64>("ATSI_FORM_MAX_AGE_SECS")? {
+            settings.form_max_age = Duration::from_secs(secs);
+        }
         if let Some(days) = number::<i64>("ATSI_LEDGER_RETENTION_DAYS")? {
             settings.ledger_retention_days = days;
         }
@@ -136,6 +139,7 @@ pub const ENVIRONMENT: &[&str] = &[
     "GREENHOUSE_TIMEOUT_SECS",
     "ATSI_MAX_ATTACHMENT_BYTES",
     "ATSI_LEDGER_RETENTION_DAYS",
+    "ATSI_FORM_MAX_AGE_SECS",
 ];
 
 /// Read only by the embedded store (the local run).

@@ -147,6 +147,44 @@ fn parse_json<T: DeserializeOwned>(req: &ApiRequest) -> Result<T, ServiceError> 
     })
 }
 
+/// `term` (what the jobseeker typed, at most 100 characters) and `page` (from 1).
+fn education_query(req: &ApiRequest) -> Result<(Option<String>, u32), ServiceError> {
+    let mut term = None;
+    let mut page = 1;
+    for (k, v) in url::form_urlencoded::parse(req.query.as_deref().unwrap_or("").as_bytes()) {
+        match k.as_ref() {
+            "term" => {
+                let t = v.trim();
+                if t.chars().count() > 100 || t.chars().any(char::is_control) {
+                    return Err(ServiceError::new(
+                        ErrorKind::BadRequest,
+                        "invalid_parameter",
+                        "term is at most 100 characters of text",
+                    )
+                    .field("term"));
+                }
+                term = (!t.is_empty()).then(|| t.to_owned());
+            }
+            "page" => {
+                page = v
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|p| (1..=1000).contains(p))
+                    .ok_or_else(|| {
+                        ServiceError::new(
+                            ErrorKind::BadRequest,
+                            "invalid_parameter",
+                            "page is a number from 1 to 1000",
+                        )
+                        .field("page")
+                    })?;
+            }
+            _ => {}
+        }
+    }
+    Ok((term, page))
+}
+
 /// The `Idempotency-Key` header: absent is fine, present must be usable.
 fn idempotency_key(req: &ApiRequest) -> Result<Option<&str>, ServiceError> {
     let invalid = || {
@@ -203,6 +241,11 @@ async fn dispatch(
             let key = idempotency_key(req)?;
             let receipt = services.apply(&id, job_id, &submission, key).await?;
             ApiResponse::json(if receipt.replayed { 200 } else { 201 }, receipt)
+        }
+        Route::Education(id, kind) => {
+            let (term, page) = education_query(req)?;
+            let found = services.education(&id, kind, term.as_deref(), page).await?;
+            ApiResponse::json(200, found)
         }
         Route::GetApplication(id, application_id) => {
             ApiResponse::json(200, services.application(&id, &application_id).await?)

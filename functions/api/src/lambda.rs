@@ -55,6 +55,7 @@ pub fn to_api_request(req: Request) -> ApiRequest {
     let path = route_path(&req);
     let request_id = request_id(&req);
     let (parts, body) = req.into_parts();
+    let query = parts.uri.query().map(str::to_owned);
     let body = match body {
         Body::Empty => Bytes::new(),
         Body::Text(t) => Bytes::from(t),
@@ -64,6 +65,7 @@ pub fn to_api_request(req: Request) -> ApiRequest {
     ApiRequest {
         method: parts.method,
         path,
+        query,
         headers: parts.headers,
         body,
         request_id,

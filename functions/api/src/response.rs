@@ -12,6 +12,8 @@ pub struct ApiRequest {
     pub method: Method,
     /// Without query string and without any API Gateway stage.
     pub path: String,
+    /// The raw query string, without `?`.
+    pub query: Option<String>,
     pub headers: HeaderMap,
     pub body: Bytes,
     pub request_id: String,

@@ -2,7 +2,7 @@
 //! the same table for API Gateway.
 
 use atsi_domain::EmployerId;
-use atsi_domain::greenhouse::JobPostId;
+use atsi_domain::greenhouse::{EducationKind, JobPostId};
 use http::Method;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +22,7 @@ pub enum Route {
     GetForm(EmployerId, JobPostId),
     SubmitApplication(EmployerId, JobPostId),
     GetApplication(EmployerId, String),
+    Education(EmployerId, EducationKind),
 }
 
 impl Route {
@@ -34,7 +35,8 @@ impl Route {
             Route::ListJobs(_)
             | Route::GetForm(..)
             | Route::SubmitApplication(..)
-            | Route::GetApplication(..) => Function::Apply,
+            | Route::GetApplication(..)
+            | Route::Education(..) => Function::Apply,
         }
     }
 }
@@ -93,6 +95,11 @@ pub fn route(method: &Method, path: &str) -> Result<Route, RouteError> {
         ["v1", "employers", id, "jobs", job_id, "applications"] => match m {
             Method::POST => Ok(Route::SubmitApplication(employer(id)?, job(job_id)?)),
             _ => Err(RouteError::MethodNotAllowed { allowed: "POST" }),
+        },
+        ["v1", "employers", id, "education", kind] => match (m, EducationKind::from_path(kind)) {
+            (Method::GET, Some(kind)) => Ok(Route::Education(employer(id)?, kind)),
+            (_, None) => Err(RouteError::NotFound),
+            _ => Err(RouteError::MethodNotAllowed { allowed: "GET" }),
         },
         ["v1", "employers", id, "applications", application_id] => match m {
             Method::GET => Ok(Route::GetApplication(

@@ -106,6 +106,28 @@ pub struct ConsentRequirements {
     pub retention_period_days: Option<u64>,
 }
 
+/// Whether the job asks for the jobseeker's education (`educations` in a submission).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EducationRequirement {
+    Required,
+    Optional,
+    /// The employer hid the education section: a submission must not carry one.
+    Hidden,
+}
+
+impl EducationRequirement {
+    /// Greenhouse's `education` field; absent on older payloads, where the section is
+    /// offered but not required.
+    fn from_greenhouse(value: Option<&str>) -> Self {
+        match value {
+            Some("education_required") => Self::Required,
+            Some("education_hidden") => Self::Hidden,
+            _ => Self::Optional,
+        }
+    }
+}
+
 /// Which part of the form a field belongs to; it decides how the answer is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
@@ -130,6 +152,8 @@ pub struct ApplicationForm {
     #[serde(default)]
     pub demographic: Option<DemographicSection>,
     pub data_compliance: ConsentRequirements,
+    /// `educations`: school, degree and discipline ids from the education look-ups.
+    pub education: EducationRequirement,
     #[serde(default)]
     pub pay_ranges: Vec<PayRange>,
 }
@@ -226,6 +250,7 @@ impl ApplicationForm {
                 .collect(),
             demographic,
             data_compliance: consent,
+            education: EducationRequirement::from_greenhouse(job.summary.education.as_deref()),
             pay_ranges: job.pay_input_ranges.clone(),
         };
         form.version = form.compute_version();
@@ -244,6 +269,7 @@ impl ApplicationForm {
                 .collect::<Vec<_>>(),
             self.demographic.as_ref().map(|d| &d.questions),
             self.data_compliance,
+            self.education,
         ]);
         let digest = Sha256::digest(material.to_string().as_bytes());
         digest[..8].iter().map(|b| format!("{b:02x}")).collect()

@@ -90,6 +90,9 @@ pub struct JobSummary {
     pub first_published: Option<String>,
     #[serde(default, deserialize_with = "lenient::opt_text")]
     pub application_deadline: Option<String>,
+    /// `education_required`, `education_optional` or `education_hidden` [OBS].
+    #[serde(default, deserialize_with = "lenient::opt_text")]
+    pub education: Option<String>,
     #[serde(default, deserialize_with = "lenient::vec_or_null")]
     pub data_compliance: Vec<DataCompliance>,
 }
@@ -233,6 +236,57 @@ pub struct JobDetail {
     pub departments: Vec<Value>,
     #[serde(default, deserialize_with = "lenient::vec_or_null")]
     pub offices: Vec<Value>,
+}
+
+/// Which education look-up (`GET /v1/boards/{token}/education/{kind}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EducationKind {
+    Schools,
+    Degrees,
+    Disciplines,
+}
+
+impl EducationKind {
+    pub fn path(self) -> &'static str {
+        match self {
+            EducationKind::Schools => "schools",
+            EducationKind::Degrees => "degrees",
+            EducationKind::Disciplines => "disciplines",
+        }
+    }
+    pub fn from_path(segment: &str) -> Option<Self> {
+        match segment {
+            "schools" => Some(EducationKind::Schools),
+            "degrees" => Some(EducationKind::Degrees),
+            "disciplines" => Some(EducationKind::Disciplines),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EducationItem {
+    #[serde(deserialize_with = "lenient::u64_id")]
+    pub id: u64,
+    #[serde(default)]
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EducationMeta {
+    #[serde(default, deserialize_with = "lenient::opt_u64_id")]
+    pub total_count: Option<u64>,
+    #[serde(default, deserialize_with = "lenient::opt_u64_id")]
+    pub per_page: Option<u64>,
+}
+
+/// One page of an education look-up (100 items a page on Greenhouse).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EducationPage {
+    #[serde(deserialize_with = "lenient::vec_or_null")]
+    pub items: Vec<EducationItem>,
+    #[serde(default)]
+    pub meta: Option<EducationMeta>,
 }
 
 /// Greenhouse escapes the editor's HTML into entities; entities the author typed are

@@ -8,7 +8,7 @@ pub mod field_error;
 pub mod form;
 pub mod greenhouse;
 pub mod ids;
-mod lenient;
+pub(crate) mod lenient;
 pub mod mapping;
 pub mod submission;
 pub mod sync_plan;

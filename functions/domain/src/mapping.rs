@@ -1,5 +1,6 @@
 //! A validated application as Greenhouse's JSON POST body (API.md §4.2–4.4).
 
+use crate::submission::MonthYear;
 use crate::validate::{ValidAnswer, ValidApplication, ValidAttachment};
 use serde_json::{Map, Value, json};
 
@@ -54,6 +55,38 @@ pub fn greenhouse_body(app: &ValidApplication) -> Map<String, Value> {
             })
             .collect();
         body.insert("demographic_answers".into(), Value::Array(answers));
+    }
+    let month_year = |d: &MonthYear| json!({"month": d.month, "year": d.year});
+    if !app.educations.is_empty() {
+        let entries: Vec<Value> = app
+            .educations
+            .iter()
+            .map(|e| {
+                json!({
+                    "school_name_id": e.school_name_id, "degree_id": e.degree_id,
+                    "discipline_id": e.discipline_id,
+                    "start_date": month_year(&e.start_date), "end_date": month_year(&e.end_date),
+                })
+            })
+            .collect();
+        body.insert("educations".into(), Value::Array(entries));
+    }
+    if !app.employments.is_empty() {
+        let entries: Vec<Value> = app
+            .employments
+            .iter()
+            .map(|e| {
+                let mut entry = json!({
+                    "company_name": e.company_name, "title": e.title,
+                    "start_date": month_year(&e.start_date), "current": e.current,
+                });
+                if let Some(end) = &e.end_date {
+                    entry["end_date"] = month_year(end);
+                }
+                entry
+            })
+            .collect();
+        body.insert("employments".into(), Value::Array(entries));
     }
     let consent = &app.consent;
     let mut compliance = Map::new();

@@ -20,6 +20,10 @@ pub struct Submission {
     pub demographic_answers: Vec<DemographicAnswerInput>,
     #[serde(default)]
     pub data_compliance: ConsentInput,
+    #[serde(default)]
+    pub educations: Vec<EducationInput>,
+    #[serde(default)]
+    pub employments: Vec<EmploymentInput>,
     /// The `gh_src` source-tracking token of the job's link, if the board has one.
     #[serde(default)]
     pub mapped_url_token: Option<String>,
@@ -81,4 +85,51 @@ pub struct ConsentInput {
     pub gdpr_consent_given: Option<bool>,
     #[serde(default)]
     pub gdpr_demographic_data_consent_given: Option<bool>,
+}
+
+/// A month of a year, as numbers or numeric strings (Greenhouse's own example sends
+/// strings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonthYear {
+    #[serde(deserialize_with = "crate::lenient::u64_id")]
+    pub year: u64,
+    #[serde(deserialize_with = "crate::lenient::u64_id")]
+    pub month: u64,
+}
+
+/// One school attended; the ids come from the education look-ups.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EducationInput {
+    #[serde(deserialize_with = "crate::lenient::u64_id")]
+    pub school_name_id: u64,
+    #[serde(deserialize_with = "crate::lenient::u64_id")]
+    pub degree_id: u64,
+    #[serde(deserialize_with = "crate::lenient::u64_id")]
+    pub discipline_id: u64,
+    pub start_date: MonthYear,
+    pub end_date: MonthYear,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmploymentInput {
+    pub company_name: String,
+    pub title: String,
+    pub start_date: MonthYear,
+    #[serde(default)]
+    pub end_date: Option<MonthYear>,
+    /// `true`/`false`, or the strings Greenhouse's example uses.
+    #[serde(deserialize_with = "crate::lenient::flag")]
+    pub current: bool,
+}
+
+impl std::fmt::Debug for EmploymentInput {
+    // Where someone worked is personal data.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmploymentInput")
+            .field("current", &self.current)
+            .finish_non_exhaustive()
+    }
 }

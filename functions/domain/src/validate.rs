@@ -4,9 +4,10 @@
 
 use crate::attachment::{self, AttachmentProblem, NormalizedFile};
 use crate::field_error::FieldError;
+use crate::form::EducationRequirement;
 use crate::form::{ApplicationForm, FieldKind, FormField, FormQuestion, Section};
 use crate::greenhouse::OptionValue;
-use crate::submission::{ConsentInput, Submission};
+use crate::submission::{ConsentInput, EducationInput, MonthYear, Submission};
 use crate::text;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -20,6 +21,7 @@ pub const MAX_TEXT_LEN: usize = 65_536;
 pub const MAX_ANSWERS: usize = 500;
 pub const MAX_ATTACHMENTS: usize = 20;
 pub const MAX_DEMOGRAPHIC_ANSWERS: usize = 100;
+pub const MAX_HISTORY_ENTRIES: usize = 30;
 
 #[derive(Debug, Clone, Copy)]
 pub struct ValidationLimits {
@@ -55,6 +57,15 @@ pub enum ValidAttachment {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+pub struct ValidEmployment {
+    pub company_name: String,
+    pub title: String,
+    pub start_date: MonthYear,
+    pub end_date: Option<MonthYear>,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidDemographicAnswer {
     pub question_id: u64,
     pub options: Vec<(u64, Option<String>)>,
@@ -64,6 +75,8 @@ pub struct ValidDemographicAnswer {
 /// the type Greenhouse expects for it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidApplication {
+    pub educations: Vec<EducationInput>,
+    pub employments: Vec<ValidEmployment>,
     /// Custom questions, standard fields and location, by bare field name.
     pub answers: BTreeMap<String, ValidAnswer>,
     /// EEOC answers (`gender`, `race`, …), sent as top-level keys.
@@ -626,6 +639,113 @@ impl<'f> Checker<'f> {
         }
     }
 
+    /// Education and employment history, with Greenhouse's own rules (API.md §4.2, §4.7).
+    fn history(&mut self, sub: &Submission, out: &mut ValidApplication) {
+        let date_ok =
+            |d: &MonthYear| (1..=12).contains(&d.month) && (1900..=2100).contains(&d.year);
+        match self.form.education {
+            EducationRequirement::Hidden if !sub.educations.is_empty() => {
+                self.errors.push(FieldError::new(
+                    "unknown_field",
+                    "educations",
+                    "this job does not ask for education",
+                ));
+            }
+            EducationRequirement::Required if sub.educations.is_empty() => {
+                self.errors.push(FieldError::new(
+                    "required",
+                    "educations",
+                    "this job asks for at least one education entry",
+                ));
+            }
+            _ => {}
+        }
+        for (i, e) in sub.educations.iter().enumerate() {
+            let key = format!("educations[{i}]");
+            if [e.school_name_id, e.degree_id, e.discipline_id].contains(&0) {
+                self.errors.push(FieldError::new(
+                    "invalid_option",
+                    key,
+                    "school, degree and discipline are ids from the education look-ups",
+                ));
+            } else if !date_ok(&e.start_date) || !date_ok(&e.end_date) {
+                self.errors.push(FieldError::new(
+                    "invalid_date",
+                    key,
+                    "month 1 to 12 and a four-digit year",
+                ));
+            } else if e.end_date < e.start_date {
+                self.errors.push(FieldError::new(
+                    "invalid_date",
+                    format!("{key}.end_date"),
+                    "the end is before the start",
+                ));
+            } else {
+                out.educations.push(e.clone());
+            }
+        }
+        for (i, e) in sub.employments.iter().enumerate() {
+            let key = format!("employments[{i}]");
+            let company = text::trim_visible(&e.company_name);
+            let title = text::trim_visible(&e.title);
+            let problem = if company.is_empty() || title.is_empty() {
+                Some((
+                    "required",
+                    key.clone(),
+                    "company_name and title are required",
+                ))
+            } else if company.chars().count() > MAX_NAME_LEN || title.chars().count() > MAX_NAME_LEN
+            {
+                Some(("too_long", key.clone(), "at most 255 characters"))
+            } else if text::has_forbidden_control(company, false)
+                || text::has_forbidden_control(title, false)
+            {
+                Some((
+                    "invalid_characters",
+                    key.clone(),
+                    "control characters are not allowed",
+                ))
+            } else if !date_ok(&e.start_date) || e.end_date.as_ref().is_some_and(|d| !date_ok(d)) {
+                Some((
+                    "invalid_date",
+                    key.clone(),
+                    "month 1 to 12 and a four-digit year",
+                ))
+            } else {
+                match (e.current, e.end_date) {
+                    (false, None) => Some((
+                        "required",
+                        format!("{key}.end_date"),
+                        "a past employment needs its end_date",
+                    )),
+                    (true, Some(_)) => Some((
+                        "invalid_date",
+                        format!("{key}.end_date"),
+                        "a current employment has no end_date",
+                    )),
+                    (false, Some(end)) if end < e.start_date => Some((
+                        "invalid_date",
+                        format!("{key}.end_date"),
+                        "the end is before the start",
+                    )),
+                    _ => None,
+                }
+            };
+            match problem {
+                Some((code, field, message)) => {
+                    self.errors.push(FieldError::new(code, field, message))
+                }
+                None => out.employments.push(ValidEmployment {
+                    company_name: company.to_owned(),
+                    title: title.to_owned(),
+                    start_date: e.start_date,
+                    end_date: e.end_date,
+                    current: e.current,
+                }),
+            }
+        }
+    }
+
     fn tracking(&mut self, sub: &Submission, out: &mut ValidApplication) {
         if let Some(token) = sub
             .mapped_url_token
@@ -692,6 +812,8 @@ pub fn validate(
         eeoc: BTreeMap::new(),
         attachments: BTreeMap::new(),
         demographic_answers: Vec::new(),
+        educations: Vec::new(),
+        employments: Vec::new(),
         consent: ConsentInput::default(),
         mapped_url_token: None,
         applicant_ip: None,
@@ -721,6 +843,7 @@ pub fn validate(
     }
     checker.attachments(sub, &mut out);
     checker.demographics(sub, &mut out);
+    checker.history(sub, &mut out);
     checker.required(&out);
     checker.standard_fields(&out);
     checker.location(&out);

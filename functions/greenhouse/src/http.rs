@@ -5,7 +5,9 @@ use crate::classify::{GreenhouseError, classify_failure, classify_submission};
 use crate::{ApiKey, Greenhouse, Submitted};
 use async_trait::async_trait;
 use atsi_domain::BoardToken;
-use atsi_domain::greenhouse::{Board, JobDetail, JobList, JobPostId, JobSummary};
+use atsi_domain::greenhouse::{
+    Board, EducationKind, EducationPage, JobDetail, JobList, JobPostId, JobSummary,
+};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use std::time::Duration;
@@ -148,6 +150,27 @@ impl Greenhouse for HttpGreenhouse {
             &format!("/jobs/{job_id}?questions=true&pay_transparency=true"),
         ))
         .await
+    }
+
+    async fn education(
+        &self,
+        token: &BoardToken,
+        kind: EducationKind,
+        term: Option<&str>,
+        page: u32,
+    ) -> Result<EducationPage, GreenhouseError> {
+        let mut url = reqwest::Url::parse(&self.url(token, &format!("/education/{}", kind.path())))
+            .map_err(|e| GreenhouseError::Malformed {
+                reason: e.to_string(),
+            })?;
+        {
+            let mut q = url.query_pairs_mut();
+            if let Some(t) = term {
+                q.append_pair("term", t);
+            }
+            q.append_pair("page", &page.to_string());
+        }
+        self.get(url.to_string()).await
     }
 
     async fn verify_key(&self, token: &BoardToken, key: &ApiKey) -> Result<(), GreenhouseError> {

@@ -10,7 +10,9 @@ pub use http::{GreenhouseConfig, HttpGreenhouse, KEY_PROBE_JOB_ID};
 
 use async_trait::async_trait;
 use atsi_domain::BoardToken;
-use atsi_domain::greenhouse::{Board, JobDetail, JobPostId, JobSummary};
+use atsi_domain::greenhouse::{
+    Board, EducationKind, EducationPage, JobDetail, JobPostId, JobSummary,
+};
 use serde_json::{Map, Value};
 
 #[async_trait]
@@ -25,6 +27,15 @@ pub trait Greenhouse: Send + Sync {
         token: &BoardToken,
         job_id: JobPostId,
     ) -> Result<JobDetail, GreenhouseError>;
+    /// `GET /v1/boards/{token}/education/{kind}?term=&page=`: the ids a board puts in
+    /// `educations`.
+    async fn education(
+        &self,
+        token: &BoardToken,
+        kind: EducationKind,
+        term: Option<&str>,
+        page: u32,
+    ) -> Result<EducationPage, GreenhouseError>;
     /// Checks a Job Board API key without creating a candidate: a POST to job post 0,
     /// which never exists. Greenhouse checks credentials first (401 for a bad key) and
     /// then answers 404 for the job (API.md §4.8, to confirm against a live sandbox).

@@ -3,7 +3,7 @@
 use crate::register::upstream;
 use crate::{ErrorKind, ServiceError, Services, now};
 use atsi_domain::form::ApplicationForm;
-use atsi_domain::greenhouse::JobPostId;
+use atsi_domain::greenhouse::{EducationKind, EducationPage, JobPostId};
 use atsi_domain::{EmployerId, Submission, mapping, validate};
 use atsi_greenhouse::GreenhouseError;
 use atsi_store::{
@@ -99,6 +99,22 @@ impl Services {
             .collect())
     }
 
+    /// An education look-up on the employer's board, for the board's school, degree and
+    /// discipline pickers.
+    pub async fn education(
+        &self,
+        employer: &EmployerId,
+        kind: EducationKind,
+        term: Option<&str>,
+        page: u32,
+    ) -> Result<EducationPage, ServiceError> {
+        let employer = self.employer(employer).await?;
+        self.greenhouse
+            .education(&employer.board_token, kind, term, page)
+            .await
+            .map_err(upstream)
+    }
+
     /// Where an application stands, for a board that lost the answer (a timeout) or got
     /// `delivery_unconfirmed`. Another employer's application is not found.
     pub async fn application(
@@ -131,12 +147,50 @@ impl Services {
         employer: &EmployerId,
         job_id: JobPostId,
     ) -> Result<ApplicationForm, ServiceError> {
-        self.employer(employer).await?;
-        let job = self.job_record(employer, job_id).await?;
+        let employer = self.employer(employer).await?;
+        let job = self.job_record(&employer.id, job_id).await?;
         if !job.is_open() {
             return Err(job_closed(job_id));
         }
+        let job = self.fresh(&employer, job).await?;
         Ok(ApplicationForm::from_job(&job.detail))
+    }
+
+    /// The job with questions no older than `form_max_age`: an employer who edits a job's
+    /// questions between syncs is seen before an application is checked against them. If
+    /// Greenhouse cannot be read, the stored copy serves; if the job is gone there, it is
+    /// closed here too (once the board is confirmed live).
+    async fn fresh(&self, employer: &Employer, job: JobRecord) -> Result<JobRecord, ServiceError> {
+        let age_ok = chrono::DateTime::parse_from_rfc3339(&job.fetched_at)
+            .ok()
+            .and_then(|at| {
+                (chrono::Utc::now() - at.with_timezone(&chrono::Utc))
+                    .to_std()
+                    .ok()
+            })
+            .is_some_and(|age| age <= self.settings.form_max_age);
+        if age_ok {
+            return Ok(job);
+        }
+        let observed_at = crate::now_ms();
+        match self.greenhouse.job(&employer.board_token, job.job_id).await {
+            Ok(detail) => {
+                self.store_open(employer, detail, observed_at).await?;
+                Ok(self
+                    .jobs
+                    .get(&employer.id, job.job_id)
+                    .await?
+                    .unwrap_or(job))
+            }
+            Err(GreenhouseError::NotFound { .. })
+                if self.greenhouse.board(&employer.board_token).await.is_ok() =>
+            {
+                self.close(&employer.id, job.job_id, Some(&job), observed_at)
+                    .await?;
+                Err(job_closed(job.job_id))
+            }
+            Err(_) => Ok(job),
+        }
     }
 
     /// Validates, records, delivers and records the outcome. Greenhouse is called only for
@@ -166,6 +220,10 @@ impl Services {
         if !job.is_open() {
             self.record_refusal(&employer, job_id, "job_closed", json!({}))
                 .await?;
+            return Err(job_closed(job_id));
+        }
+        let job = self.fresh(&employer, job).await?;
+        if !job.is_open() {
             return Err(job_closed(job_id));
         }
         let form = ApplicationForm::from_job(&job.detail);
@@ -256,7 +314,7 @@ impl Services {
         }
         match (existing.status, existing.outcome.as_deref()) {
             (ApplicationStatus::Delivered, _) => Ok(Repeat::Replay(receipt(&existing, true))),
-            (ApplicationStatus::Failed, Some("greenhouse_unavailable")) => {
+            (ApplicationStatus::Failed, Some("greenhouse_unavailable" | "greenhouse_timeout")) => {
                 let mut again = existing;
                 again.status = ApplicationStatus::Pending;
                 again.outcome = None;
@@ -381,12 +439,24 @@ impl Services {
             GreenhouseError::Transient {
                 maybe_delivered: true,
                 ..
-            }
-            | GreenhouseError::Malformed { .. } => (
+            } => (
+                ApplicationStatus::Failed,
+                "greenhouse_timeout",
+                // Greenhouse may or may not hold it, and offers no way to ask. Losing the
+                // application is worse than a possible second candidate (which Greenhouse
+                // shows the recruiter under the same email), so the board may retry with
+                // the same key: atsi then resends once.
+                ServiceError::new(
+                    ErrorKind::Upstream { retryable: true },
+                    "greenhouse_timeout",
+                    "Greenhouse did not answer in time; retry with the same Idempotency-Key",
+                ),
+            ),
+            GreenhouseError::Malformed { .. } => (
                 ApplicationStatus::Failed,
                 "delivery_unconfirmed",
-                // Greenhouse may hold it already and offers no way to check: a retry could
-                // create a second candidate, so the board must not retry blindly.
+                // A 2xx that is not Greenhouse's answer: something between is broken, and
+                // retrying blindly would not help.
                 ServiceError::new(
                     ErrorKind::Upstream { retryable: false },
                     "delivery_unconfirmed",

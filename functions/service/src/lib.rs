@@ -21,6 +21,9 @@ pub struct Settings {
     pub limits: ValidationLimits,
     /// How long ledger records are kept before they expire (the DynamoDB TTL).
     pub ledger_retention_days: i64,
+    /// A job's questions older than this are fetched again before a form is served or an
+    /// application checked.
+    pub form_max_age: std::time::Duration,
 }
 
 impl Default for Settings {
@@ -28,6 +31,7 @@ impl Default for Settings {
         Self {
             limits: ValidationLimits::default(),
             ledger_retention_days: 90,
+            form_max_age: std::time::Duration::from_secs(15 * 60),
         }
     }
 }

@@ -59,6 +59,7 @@ async fn serve_any(State(state): State<AppState>, req: Request<axum::body::Body>
     let api = ApiRequest {
         method: parts.method,
         path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
         headers: parts.headers,
         body,
         request_id: format!("local-{n}"),

@@ -26,13 +26,13 @@ pub enum LoadError {
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot parse board fixture {path}: {source}")]
+    #[error("cannot parse fixture {path}: {source}")]
     Parse {
         path: PathBuf,
         #[source]
         source: serde_json::Error,
     },
-    #[error("invalid board fixture {path}: {reason}")]
+    #[error("invalid fixture {path}: {reason}")]
     Invalid { path: PathBuf, reason: String },
     #[error("no *.json board fixtures in {0}")]
     NoBoards(PathBuf),

@@ -17,6 +17,7 @@
 //! ```
 
 mod conn;
+mod education;
 mod faults;
 mod fixtures;
 mod server;
@@ -33,6 +34,7 @@ use serde_json::Value;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use education::{EducationItem, EducationLists};
 pub use faults::{Fault, FaultKind, FaultTarget};
 pub use fixtures::{FixtureBoard, LoadError};
 
@@ -66,6 +68,8 @@ pub struct StandIn {
 struct State {
     /// Keyed by lowercased token.
     boards: HashMap<String, Board>,
+    /// Shared with handlers so a request can read the lists without holding the lock.
+    education: Arc<EducationLists>,
     received: Vec<ReceivedApplication>,
     faults: VecDeque<Fault>,
     outage: bool,
@@ -80,6 +84,14 @@ impl std::fmt::Debug for StandIn {
         tokens.sort_unstable();
         f.debug_struct("StandIn")
             .field("boards", &tokens)
+            .field(
+                "education",
+                &(
+                    state.education.degrees.len(),
+                    state.education.disciplines.len(),
+                    state.education.schools.len(),
+                ),
+            )
             .field("received", &state.received.len())
             .field("faults", &state.faults.len())
             .field("outage", &state.outage)
@@ -89,15 +101,25 @@ impl std::fmt::Debug for StandIn {
 }
 
 impl StandIn {
-    /// Loads every `*.json` board fixture in `dir`.
+    /// Loads every `*.json` board fixture in `dir`, and the education lists from
+    /// `dir/../education.json` (served empty when that file does not exist).
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<StandIn, LoadError> {
-        let boards = fixtures::load_dir(dir.as_ref())?;
-        Ok(StandIn::with_boards(boards))
+        let dir = dir.as_ref();
+        let boards = fixtures::load_dir(dir)?;
+        let education = education::load(&dir.join(".."))?;
+        Ok(StandIn::with_boards(boards).with_education(education))
+    }
+
+    /// Replaces the education lists served under `/v1/boards/{token}/education/*`. Once a list
+    /// is non-empty, an application's `educations[]` ids must be ids from it.
+    pub fn with_education(self, lists: EducationLists) -> StandIn {
+        self.lock().education = Arc::new(lists);
+        self
     }
 
     /// Builds a stand-in from boards made in code. Jobs without an integer `id` cannot be
     /// addressed, so they are skipped (with a warning); a repeated token replaces the earlier
-    /// board.
+    /// board. The education lists start empty; see [`StandIn::with_education`].
     pub fn from_boards(boards: Vec<FixtureBoard>) -> StandIn {
         let boards = boards
             .into_iter()
@@ -225,6 +247,10 @@ impl StandIn {
     /// no lock is held across an await.
     fn board<T>(&self, token: &str, read: impl FnOnce(&Board) -> T) -> Option<T> {
         self.lock().boards.get(&token_key(token)).map(read)
+    }
+
+    fn education(&self) -> Arc<EducationLists> {
+        Arc::clone(&self.lock().education)
     }
 
     fn record(&self, application: ReceivedApplication) {

@@ -12,7 +12,8 @@ use tracing_subscriber::EnvFilter;
 #[derive(Debug, Parser)]
 #[command(version, about = "Greenhouse Job Board API stand-in")]
 struct Args {
-    /// Directory of board fixture files (*.json).
+    /// Directory of board fixture files (*.json); the education lists are read from
+    /// `education.json` in its parent directory, if there is one.
     #[arg(
         long,
         env = "GREENHOUSE_STANDIN_FIXTURES",

@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, request::Parts};
 use axum::middleware::{self, Next};
@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::conn::{ResetHandle, ResettableListener};
+use crate::education::EducationKind;
 use crate::time::now_rfc3339;
 use crate::validate::validate_application;
 use crate::{Admission, Fault, FaultKind, ReceivedApplication, StandIn};
@@ -115,6 +116,7 @@ enum Route {
     Board { token: String },
     Jobs { token: String },
     Job { token: String, id: Option<u64> },
+    Education { token: String, kind: EducationKind },
     Apply { token: String, id: Option<u64> },
     Unknown,
 }
@@ -139,6 +141,15 @@ impl Route {
                 token: owned(token),
                 id: id.parse().ok(),
             },
+            ["", "v1", "boards", token, "education", kind] if is_get && !token.is_empty() => {
+                match EducationKind::from_segment(kind) {
+                    Some(kind) => Route::Education {
+                        token: owned(token),
+                        kind,
+                    },
+                    None => Route::Unknown,
+                }
+            }
             ["", "v1", "boards", token, "jobs", id] if method == Method::POST => Route::Apply {
                 token: owned(token),
                 id: id.parse().ok(),
@@ -365,6 +376,13 @@ async fn greenhouse(State(ctx): State<Ctx>, request: Request) -> Response {
         Route::Board { token } => answer(get_board(&ctx.standin, headers, &token)),
         Route::Jobs { token } => answer(list_jobs(&ctx.standin, headers, &token, &flags)),
         Route::Job { token, id } => answer(get_job(&ctx.standin, headers, &token, id, &flags)),
+        Route::Education { token, kind } => answer(list_education(
+            &ctx.standin,
+            headers,
+            &token,
+            kind,
+            &EducationQuery::parse(&parts.uri),
+        )),
         Route::Apply { .. } => match &submission {
             Some(submission) => apply(&ctx.standin, submission),
             None => error(StatusCode::NOT_FOUND, "Job not found"),
@@ -553,6 +571,52 @@ fn get_job(
     Ok(job)
 }
 
+/// `term` and `page` of an education look-up. Greenhouse is lenient about `page`: anything
+/// that is not a positive integer is the first page.
+struct EducationQuery {
+    term: Option<String>,
+    page: usize,
+}
+
+impl EducationQuery {
+    fn parse(uri: &axum::http::Uri) -> EducationQuery {
+        // Percent- and `+`-decoded, unlike the flags of the other GETs, because a term is free
+        // text ("Universit%C3%A4t", "computer+science").
+        let pairs = Query::<Vec<(String, String)>>::try_from_uri(uri)
+            .map(|Query(pairs)| pairs)
+            .unwrap_or_default();
+        let value = |name: &str| {
+            pairs
+                .iter()
+                .rev()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.clone())
+        };
+        let page = value("page")
+            .and_then(|page| page.trim().parse::<usize>().ok())
+            .filter(|page| *page > 0)
+            .unwrap_or(1);
+        EducationQuery {
+            term: value("term"),
+            page,
+        }
+    }
+}
+
+fn list_education(
+    standin: &StandIn,
+    headers: &HeaderMap,
+    token: &str,
+    kind: EducationKind,
+    query: &EducationQuery,
+) -> Result<Value, Refusal> {
+    check_get_auth(standin, headers, token)?;
+    standin.board(token, |_| ()).ok_or(Refusal::BoardNotFound)?;
+    Ok(standin
+        .education()
+        .page(kind, query.term.as_deref(), query.page))
+}
+
 fn apply(standin: &StandIn, submission: &Submission) -> Response {
     // Auth comes first so that a key can be checked against a job id that does not exist
     // without creating a candidate (API.md 4.8).
@@ -580,7 +644,7 @@ fn apply(standin: &StandIn, submission: &Submission) -> Response {
             return error(StatusCode::PAYLOAD_TOO_LARGE, "Request Entity Too Large");
         }
     };
-    match validate_application(&job, body) {
+    match validate_application(&job, body, &standin.education()) {
         Ok(()) => (
             StatusCode::OK,
             Json(json!({"success": "Candidate saved successfully"})),
@@ -713,12 +777,36 @@ mod tests {
     }
 
     #[test]
+    fn education_query_decodes_the_term_and_defaults_the_page() {
+        let parse = |query: &str| {
+            let uri: axum::http::Uri = format!("/v1/boards/a/education/schools{query}")
+                .parse()
+                .expect("uri");
+            let parsed = EducationQuery::parse(&uri);
+            (parsed.term, parsed.page)
+        };
+        assert_eq!(parse(""), (None, 1));
+        assert_eq!(
+            parse("?term=Universit%C3%A4t&page=2"),
+            (Some("Universität".to_owned()), 2)
+        );
+        assert_eq!(
+            parse("?term=computer+science&page=x"),
+            (Some("computer science".to_owned()), 1)
+        );
+        assert_eq!(parse("?page=0"), (None, 1));
+        assert_eq!(parse("?page=-3&page=4"), (None, 4));
+        assert_eq!(parse("?page=99999999999999999999999"), (None, 1));
+    }
+
+    #[test]
     fn routes() {
         let is = |method: Method, path: &str, expected: &str| {
             let got = match Route::parse(&method, path) {
                 Route::Board { token } => format!("board {token}"),
                 Route::Jobs { token } => format!("jobs {token}"),
                 Route::Job { token, id } => format!("job {token} {id:?}"),
+                Route::Education { token, kind } => format!("education {token} {kind:?}"),
                 Route::Apply { token, id } => format!("apply {token} {id:?}"),
                 Route::Unknown => "unknown".to_owned(),
             };
@@ -738,5 +826,23 @@ mod tests {
         is(Method::DELETE, "/v1/boards/acme/jobs/12", "unknown");
         is(Method::GET, "/v1/boards//jobs", "unknown");
         is(Method::GET, "/v1/boards/acme/offices", "unknown");
+        is(
+            Method::GET,
+            "/v1/boards/acme/education/schools",
+            "education acme Schools",
+        );
+        is(
+            Method::HEAD,
+            "/v1/boards/acme/education/degrees/",
+            "education acme Degrees",
+        );
+        is(
+            Method::GET,
+            "/v1/boards/acme/education/disciplines",
+            "education acme Disciplines",
+        );
+        is(Method::GET, "/v1/boards/acme/education/majors", "unknown");
+        is(Method::GET, "/v1/boards/acme/education", "unknown");
+        is(Method::POST, "/v1/boards/acme/education/schools", "unknown");
     }
 }

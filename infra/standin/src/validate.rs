@@ -10,10 +10,16 @@ use base64::engine::general_purpose::STANDARD;
 use email_address::{EmailAddress, Options};
 use serde_json::{Map, Value};
 
+use crate::education::{EducationKind, EducationLists};
+
 const MAX_LEN: usize = 255;
 const FILE_TYPES: [&str; 5] = ["pdf", "doc", "docx", "txt", "rtf"];
 
-pub(crate) fn validate_application(job: &Value, body: &Map<String, Value>) -> Result<(), String> {
+pub(crate) fn validate_application(
+    job: &Value,
+    body: &Map<String, Value>,
+    education: &EducationLists,
+) -> Result<(), String> {
     for field in ["first_name", "last_name", "email"] {
         required_string(body, field)?;
     }
@@ -39,7 +45,7 @@ pub(crate) fn validate_application(job: &Value, body: &Map<String, Value>) -> Re
     }
     check_attachments(body)?;
     check_selects(job, body)?;
-    check_educations(body)?;
+    check_educations(body, education)?;
     check_employments(body)?;
     Ok(())
 }
@@ -319,7 +325,14 @@ fn entries<'a>(body: &'a Map<String, Value>, key: &str) -> Result<Vec<Entry<'a>>
     }
 }
 
-fn check_educations(body: &Map<String, Value>) -> Result<(), String> {
+/// The id fields of an `educations[]` entry and the list each id comes from.
+const EDUCATION_IDS: [(&str, EducationKind); 3] = [
+    ("school_name_id", EducationKind::Schools),
+    ("degree_id", EducationKind::Degrees),
+    ("discipline_id", EducationKind::Disciplines),
+];
+
+fn check_educations(body: &Map<String, Value>, education: &EducationLists) -> Result<(), String> {
     for (path, entry) in entries(body, "educations")? {
         for field in [
             "school_name_id",
@@ -332,9 +345,15 @@ fn check_educations(body: &Map<String, Value>) -> Result<(), String> {
                 return Err(format!("{path}.{field} is required"));
             }
         }
-        for field in ["school_name_id", "degree_id", "discipline_id"] {
+        for (field, _) in EDUCATION_IDS {
             if present(entry, field).and_then(as_int).is_none() {
                 return Err(format!("{path}.{field} must be an id"));
+            }
+        }
+        for (field, kind) in EDUCATION_IDS {
+            let id = present(entry, field).and_then(as_int);
+            if !id.is_some_and(|id| education.accepts(kind, id)) {
+                return Err(format!("{path}.{field} is not a valid {}", kind.singular()));
             }
         }
         check_date_order(entry, &path)?;
@@ -362,6 +381,7 @@ fn check_employments(body: &Map<String, Value>) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::education::EducationItem;
     use serde_json::json;
 
     fn job() -> Value {
@@ -395,7 +415,7 @@ mod tests {
     fn check(edit: impl FnOnce(&mut Map<String, Value>)) -> Result<(), String> {
         let mut body = valid();
         edit(&mut body);
-        validate_application(&job(), &body)
+        validate_application(&job(), &body, &EducationLists::default())
     }
 
     #[test]
@@ -562,6 +582,43 @@ mod tests {
         assert_eq!(
             check(|b| drop(b.insert("educations".into(), json!([reversed])))),
             Err("educations[0].end_date must not be before start_date".into())
+        );
+
+        let lists = EducationLists {
+            degrees: vec![EducationItem {
+                id: 2,
+                text: "Bachelor's Degree".into(),
+            }],
+            disciplines: Vec::new(),
+            schools: vec![EducationItem {
+                id: 4_000_000_001,
+                text: "University College Cork".into(),
+            }],
+        };
+        let with_lists = |entry: Value| {
+            let mut body = valid();
+            body.insert("educations".into(), json!([entry]));
+            validate_application(&job(), &body, &lists)
+        };
+        let mut known = edu.clone();
+        known["school_name_id"] = json!("4000000001");
+        // Disciplines are not loaded, so any discipline id passes.
+        assert_eq!(with_lists(known.clone()), Ok(()));
+        assert_eq!(
+            with_lists(edu.clone()),
+            Err("educations[0].school_name_id is not a valid school".into())
+        );
+        let mut bad_degree = known.clone();
+        bad_degree["degree_id"] = json!(-2);
+        assert_eq!(
+            with_lists(bad_degree),
+            Err("educations[0].degree_id is not a valid degree".into())
+        );
+        let mut not_an_id = known;
+        not_an_id["discipline_id"] = json!("x");
+        assert_eq!(
+            with_lists(not_an_id),
+            Err("educations[0].discipline_id must be an id".into())
         );
 
         let job = json!({"company_name": "Acme", "title": "Dev",

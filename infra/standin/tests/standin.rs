@@ -4,7 +4,10 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use greenhouse_standin::{Fault, FaultKind, FaultTarget, RunningStandIn, StandIn};
+use greenhouse_standin::{
+    EducationItem, EducationLists, Fault, FaultKind, FaultTarget, FixtureBoard, RunningStandIn,
+    StandIn,
+};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
@@ -15,6 +18,10 @@ const ACME_KEY: &str = "acme_jb_91ad55e0c2f64b7e8e10";
 /// Senior Rust Engineer: selects question_7100000002 (0/1) and question_7100000003 (multi).
 const RUST_JOB: u64 = 4_012_345_001;
 const ACCESS_DENIED: &str = "HTTP Basic: Access denied.";
+/// From `infra/fixtures/education.json`.
+const BACHELORS: u64 = 5001;
+const COMPUTER_SCIENCE: u64 = 6007;
+const UCC: u64 = 4_000_000_008;
 
 struct Harness {
     standin: StandIn,
@@ -24,7 +31,10 @@ struct Harness {
 
 impl Harness {
     async fn start() -> Harness {
-        let standin = StandIn::from_dir(FIXTURES).expect("fixtures load");
+        Harness::serve(StandIn::from_dir(FIXTURES).expect("fixtures load")).await
+    }
+
+    async fn serve(standin: StandIn) -> Harness {
         let running = standin
             .serve("127.0.0.1:0".parse().expect("addr"))
             .await
@@ -744,4 +754,377 @@ async fn shutdown_cuts_a_hanging_timeout_fault_short() {
         .expect("shutdown must not wait for the 120 s timeout fault");
     let response = hanging.await.expect("task").expect("answered");
     assert_eq!(response.status(), StatusCode::GATEWAY_TIMEOUT);
+}
+
+fn education_entry(school: Value, degree: Value, discipline: Value) -> Value {
+    json!({
+        "school_name_id": school,
+        "degree_id": degree,
+        "discipline_id": discipline,
+        "start_date": {"month": "9", "year": "2016"},
+        "end_date": {"month": "6", "year": "2020"}
+    })
+}
+
+fn texts(list: &Value) -> Vec<&str> {
+    list["items"]
+        .as_array()
+        .expect("items array")
+        .iter()
+        .map(|item| item["text"].as_str().expect("text"))
+        .collect()
+}
+
+#[tokio::test]
+async fn education_lists_filter_by_term() {
+    let h = Harness::start().await;
+    let (status, degrees) = h
+        .get_json(&format!("/v1/boards/{NW}/education/degrees"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(degrees["meta"], json!({"total_count": 12, "per_page": 100}));
+    assert_eq!(
+        degrees["items"][0],
+        json!({"id": BACHELORS, "text": "Bachelor's Degree"})
+    );
+
+    let (_, masters) = h
+        .get_json(&format!("/v1/boards/{NW}/education/degrees?term=MASTER"))
+        .await;
+    assert_eq!(
+        texts(&masters),
+        [
+            "Master's Degree",
+            "Master of Business Administration (M.B.A.)"
+        ]
+    );
+    assert_eq!(masters["meta"]["total_count"], 2);
+
+    let (_, engineering) = h
+        .get_json(&format!(
+            "/v1/boards/{NW}/education/disciplines?term=engineering"
+        ))
+        .await;
+    assert_eq!(
+        texts(&engineering),
+        [
+            "Civil Engineering",
+            "Electrical Engineering",
+            "Mechanical Engineering"
+        ]
+    );
+    let (_, computing) = h
+        .get_json(&format!(
+            "/v1/boards/{NW}/education/disciplines?term=computer+science"
+        ))
+        .await;
+    assert_eq!(
+        computing["items"],
+        json!([{"id": COMPUTER_SCIENCE, "text": "Computer Science"}])
+    );
+
+    // Percent-encoded UTF-8, matched case-insensitively.
+    let (_, tu) = h
+        .get_json(&format!(
+            "/v1/boards/{NW}/education/schools?term=UNIVERSIT%C3%84T"
+        ))
+        .await;
+    assert_eq!(texts(&tu), ["Technische Universität Berlin"]);
+    let (_, cork) = h
+        .get_json(&format!("/v1/boards/{NW}/education/schools?term=cork"))
+        .await;
+    assert_eq!(
+        cork["items"],
+        json!([{"id": UCC, "text": "University College Cork"}])
+    );
+
+    let (status, none) = h
+        .get_json(&format!("/v1/boards/{NW}/education/schools?term=sorbonne"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        none,
+        json!({"items": [], "meta": {"total_count": 0, "per_page": 100}})
+    );
+}
+
+#[tokio::test]
+async fn education_lists_paginate_by_a_hundred() {
+    let h = Harness::start().await;
+    let page = |query: &'static str| {
+        let h = &h;
+        async move {
+            let (status, body) = h
+                .get_json(&format!("/v1/boards/{NW}/education/schools{query}"))
+                .await;
+            assert_eq!(status, StatusCode::OK, "{query}");
+            body
+        }
+    };
+    let first = page("").await;
+    assert_eq!(first["meta"], json!({"total_count": 230, "per_page": 100}));
+    assert_eq!(first["items"].as_array().map(Vec::len), Some(100));
+    assert_eq!(first["items"][0]["id"], 4_000_000_001_u64);
+
+    let second = page("?page=2").await;
+    assert_eq!(second["items"].as_array().map(Vec::len), Some(100));
+    assert_eq!(second["items"][0]["id"], 4_000_000_101_u64);
+
+    let third = page("?page=3").await;
+    assert_eq!(third["meta"], json!({"total_count": 230, "per_page": 100}));
+    assert_eq!(third["items"].as_array().map(Vec::len), Some(30));
+    assert_eq!(third["items"][29]["id"], 4_000_000_230_u64);
+
+    let past_the_end = page("?page=4").await;
+    assert_eq!(
+        past_the_end,
+        json!({"items": [], "meta": {"total_count": 230, "per_page": 100}})
+    );
+
+    // Lenient like Greenhouse: a page that is not a positive integer is the first page.
+    for query in ["?page=0", "?page=abc", "?page=-2", "?page=", "?page=1"] {
+        assert_eq!(page(query).await, first, "{query}");
+    }
+
+    // The count and the pages are of the filtered list.
+    let example = page("?term=example&page=3").await;
+    assert_eq!(example["meta"]["total_count"], 220);
+    assert_eq!(
+        texts(&example).first().copied(),
+        Some("University of Example 201")
+    );
+    assert_eq!(example["items"].as_array().map(Vec::len), Some(20));
+}
+
+#[tokio::test]
+async fn education_lists_follow_the_get_rules() {
+    let h = Harness::start().await;
+    for kind in ["degrees", "disciplines", "schools"] {
+        let (status, body) = h
+            .get_json(&format!("/v1/boards/nosuchboard/education/{kind}"))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{kind}");
+        assert_eq!(body, json!({"status": 404, "error": "Job board not found"}));
+        // Board tokens match case-insensitively here too.
+        let (status, _) = h
+            .get(&format!("/v1/boards/NorthwindTraders/education/{kind}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{kind}");
+    }
+    let (status, _) = h.get(&format!("/v1/boards/{NW}/education/majors")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let path = format!("/v1/boards/{NW}/education/degrees");
+    let with_key = |key: &str| {
+        h.client
+            .get(h.url(&path))
+            .header("Authorization", basic(key))
+            .send()
+    };
+    let reply = Reply::from(with_key(ACME_KEY).await.expect("GET")).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.text, ACCESS_DENIED);
+    assert_eq!(
+        with_key(NW_KEY).await.expect("GET").status(),
+        StatusCode::OK
+    );
+
+    let (status, text) = h.get(&format!("{path}?term=phd&callback=cb")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(text.starts_with("/**/cb({\"items\":"), "{text}");
+
+    h.standin.push_fault(Fault::once(
+        FaultTarget::Get,
+        FaultKind::Status {
+            status: 502,
+            body: None,
+        },
+    ));
+    let (status, body) = h.get_json(&path).await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY);
+    assert_eq!(body, json!({"status": 502, "error": "Injected fault"}));
+    h.standin.set_outage(true);
+    let (status, _) = h.get(&path).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    h.standin.set_outage(false);
+    let (status, _) = h.get(&path).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn application_education_ids_must_come_from_the_lists() {
+    let h = Harness::start().await;
+    let valid = education_entry(json!(UCC), json!(BACHELORS), json!(COMPUTER_SCIENCE));
+    let reply = h
+        .apply(
+            RUST_JOB,
+            Some(&basic(NW_KEY)),
+            &with(application(), "educations", json!([valid])),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    // Numeric strings, as multipart forms carry them, name the same ids.
+    let as_strings = education_entry(
+        json!(UCC.to_string()),
+        json!("5001"),
+        json!(COMPUTER_SCIENCE.to_string()),
+    );
+    let reply = h
+        .apply(
+            RUST_JOB,
+            Some(&basic(NW_KEY)),
+            &with(application(), "educations", json!([as_strings])),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+
+    let cases = [
+        (
+            education_entry(
+                json!(4_000_000_999_u64),
+                json!(BACHELORS),
+                json!(COMPUTER_SCIENCE),
+            ),
+            "educations[0].school_name_id is not a valid school",
+        ),
+        (
+            // A degree id is not a school id.
+            education_entry(json!(BACHELORS), json!(BACHELORS), json!(COMPUTER_SCIENCE)),
+            "educations[0].school_name_id is not a valid school",
+        ),
+        (
+            education_entry(json!(UCC), json!(6001), json!(COMPUTER_SCIENCE)),
+            "educations[0].degree_id is not a valid degree",
+        ),
+        (
+            education_entry(json!(UCC), json!(BACHELORS), json!(-6007)),
+            "educations[0].discipline_id is not a valid discipline",
+        ),
+        (
+            education_entry(json!(UCC), json!(BACHELORS), json!("Computer Science")),
+            "educations[0].discipline_id must be an id",
+        ),
+    ];
+    for (entry, message) in &cases {
+        let reply = h
+            .apply(
+                RUST_JOB,
+                Some(&basic(NW_KEY)),
+                &with(application(), "educations", json!([entry])),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{message}");
+        assert_eq!(reply.json(), json!({"status": 422, "error": message}));
+    }
+    let statuses: Vec<u16> = h.standin.received().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [200, 200, 422, 422, 422, 422, 422]);
+}
+
+/// A scratch copy of the boards directory with no `education.json` beside it.
+struct ScratchFixtures(std::path::PathBuf);
+
+impl ScratchFixtures {
+    fn new(name: &str) -> ScratchFixtures {
+        let root =
+            std::env::temp_dir().join(format!("greenhouse-standin-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let boards = root.join("boards");
+        std::fs::create_dir_all(&boards).expect("scratch dir");
+        let source = std::path::Path::new(FIXTURES).join(format!("{NW}.json"));
+        std::fs::copy(source, boards.join(format!("{NW}.json"))).expect("copy board");
+        ScratchFixtures(root)
+    }
+
+    fn boards(&self) -> std::path::PathBuf {
+        self.0.join("boards")
+    }
+}
+
+impl Drop for ScratchFixtures {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[tokio::test]
+async fn without_education_json_the_lists_are_empty_and_ids_unchecked() {
+    let scratch = ScratchFixtures::new("no-education");
+    let h = Harness::serve(StandIn::from_dir(scratch.boards()).expect("fixtures load")).await;
+    for kind in ["degrees", "disciplines", "schools"] {
+        let (status, body) = h
+            .get_json(&format!("/v1/boards/{NW}/education/{kind}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{kind}");
+        assert_eq!(
+            body,
+            json!({"items": [], "meta": {"total_count": 0, "per_page": 100}})
+        );
+    }
+    let any_ids = education_entry(json!(1), json!(2), json!(3));
+    let reply = h
+        .apply(
+            RUST_JOB,
+            Some(&basic(NW_KEY)),
+            &with(application(), "educations", json!([any_ids])),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+
+    // A broken education.json is a load error, not silently empty lists.
+    std::fs::write(scratch.0.join("education.json"), r#"{"school": []}"#).expect("write");
+    let err = StandIn::from_dir(scratch.boards()).expect_err("unknown field");
+    assert!(err.to_string().contains("education.json"), "{err}");
+}
+
+#[tokio::test]
+async fn with_education_sets_the_lists_in_code() {
+    let text = std::fs::read_to_string(std::path::Path::new(FIXTURES).join(format!("{NW}.json")))
+        .expect("read board");
+    let board: FixtureBoard = serde_json::from_str(&text).expect("board fixture");
+    let item = |id: u64, text: &str| EducationItem {
+        id,
+        text: text.to_owned(),
+    };
+    let standin = StandIn::from_boards(vec![board]).with_education(EducationLists {
+        degrees: vec![item(1, "Bachelor's Degree")],
+        disciplines: vec![item(2, "Physics")],
+        schools: vec![item(3, "University College Cork")],
+    });
+    let h = Harness::serve(standin).await;
+    let (_, schools) = h
+        .get_json(&format!("/v1/boards/{NW}/education/schools"))
+        .await;
+    assert_eq!(
+        schools,
+        json!({"items": [{"id": 3, "text": "University College Cork"}],
+               "meta": {"total_count": 1, "per_page": 100}})
+    );
+    let reply = h
+        .apply(
+            RUST_JOB,
+            Some(&basic(NW_KEY)),
+            &with(
+                application(),
+                "educations",
+                json!([education_entry(json!(3), json!(1), json!(2))]),
+            ),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let reply = h
+        .apply(
+            RUST_JOB,
+            Some(&basic(NW_KEY)),
+            &with(
+                application(),
+                "educations",
+                json!([education_entry(json!(1), json!(1), json!(2))]),
+            ),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        reply.json()["error"],
+        "educations[0].school_name_id is not a valid school"
+    );
 }
