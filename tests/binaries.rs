@@ -445,11 +445,26 @@ impl Logs {
     /// Every stdout line parsed as JSON: the functions log JSON lines for CloudWatch, and
     /// a line that is not JSON would break log queries.
     fn json_lines(&self) -> Vec<Value> {
+        self.all_json()
+            .into_iter()
+            .filter(|l| l.get("_aws").is_none())
+            .collect()
+    }
+
+    /// The CloudWatch Embedded Metric Format records among stdout's lines.
+    fn emf_lines(&self) -> Vec<Value> {
+        self.all_json()
+            .into_iter()
+            .filter(|l| l.get("_aws").is_some())
+            .collect()
+    }
+
+    fn all_json(&self) -> Vec<Value> {
         self.stdout
             .iter()
             .map(|line| {
                 serde_json::from_str(line)
-                    .unwrap_or_else(|e| panic!("not a JSON log line ({e}): {line}\n{self}"))
+                    .unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}\n{self}"))
             })
             .collect()
     }
@@ -544,12 +559,13 @@ fn body_of(response: &Value) -> Value {
 
 // ---- the tests ------------------------------------------------------------------------------
 
-/// The request id of the invocation a log line was written in: lambda_runtime's span.
+/// The request id of the invocation a log line was written in: atsi's invocation span
+/// (`request_id`), or lambda_runtime's own (`requestId`) for the runtime's lines.
 fn request_id_of(line: &Value) -> Option<&str> {
-    line["spans"]
-        .as_array()?
-        .iter()
-        .find_map(|s| s["requestId"].as_str())
+    let span = &line["span"];
+    span["request_id"]
+        .as_str()
+        .or_else(|| span["requestId"].as_str())
 }
 
 /// Asserts the function wrote only JSON log lines to stdout and nothing to stderr, that
@@ -584,6 +600,18 @@ async fn register_then_apply_then_sync_as_separate_processes() {
     let register = d.invoke("register", vec![put]).await;
     // One event answered, then the runtime asked for the next one and was left waiting.
     assert_eq!(register.next_calls, 2);
+    // The invocation's metrics went to stdout as one EMF record: the first sync's counts.
+    let emf = register.logs.emf_lines();
+    assert_eq!(emf.len(), 1, "{}", register.logs);
+    assert_eq!(
+        (
+            &emf[0]["Function"],
+            &emf[0]["SyncsRun"],
+            &emf[0]["JobsAdded"]
+        ),
+        (&json!("register"), &json!(1.0), &json!(6.0))
+    );
+    assert_eq!(emf[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"], "atsi");
     let out = register.response(0);
     assert_eq!(out["statusCode"], 201, "{out}");
     assert_eq!(out["isBase64Encoded"], false);

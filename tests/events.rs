@@ -31,6 +31,7 @@ fn function_of(name: &str) -> Function {
 const EXPECTED: &[(&str, u16)] = &[
     ("register-put-employer.rest-v1.json", 201),
     ("register-get-employer.http-v2.json", 200),
+    ("register-list-employers.http-v2.json", 200),
     ("register-delete-employer.http-v2-named-stage.json", 204),
     ("sync-employer.http-v2-named-stage.json", 200),
     ("apply-list-jobs.rest-v1.json", 200),
@@ -87,6 +88,10 @@ async fn http_events_answer_through_their_function() {
             }
             "sync-employer.http-v2-named-stage.json" => assert_eq!(body["unchanged"], 6),
             "apply-list-jobs.rest-v1.json" => assert_eq!(body["jobs"].as_array().unwrap().len(), 6),
+            "register-list-employers.http-v2.json" => {
+                // Freshly registered and synced: nobody needs attention.
+                assert_eq!(body["employers"], json!([]));
+            }
             "apply-education-schools.http-v2.json" => {
                 // The query string reached Greenhouse's look-up: a filtered first page.
                 assert_eq!(body["items"][0]["text"], "University College Cork");
@@ -231,7 +236,7 @@ fn every_template_route_is_served_by_its_function_and_has_an_event() {
             .replace("{kind}", "schools")
     };
     let routes = template_routes();
-    assert_eq!(routes.len(), 9, "{routes:?}");
+    assert_eq!(routes.len(), 10, "{routes:?}");
     let mut from_template = BTreeSet::new();
     for (resource, method, path) in &routes {
         let method = http::Method::from_bytes(method.as_bytes()).unwrap();

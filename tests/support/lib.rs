@@ -50,6 +50,8 @@ pub struct Harness {
     pub services: Services,
     pub config: Config,
     pub dir: tempfile::TempDir,
+    /// The EMF lines the functions would have written for every call so far.
+    pub emitted: std::sync::Mutex<Vec<Value>>,
 }
 
 impl Harness {
@@ -98,6 +100,7 @@ impl Harness {
             services,
             config,
             dir,
+            emitted: Default::default(),
         }
     }
 
@@ -130,8 +133,32 @@ impl Harness {
             body: body.map_or_else(Bytes::new, |b| Bytes::from(serde_json::to_vec(b).unwrap())),
             request_id: "test".into(),
         };
+        let function = atsi_api::route(&req.method, &req.path).map(|r| r.function());
         let resp = handle_any(&self.services, req).await;
+        self.collect_metrics(function.map_or("unrouted", |f| f.name()));
         (resp.status, resp.body.unwrap_or(Value::Null))
+    }
+
+    fn collect_metrics(&self, function: &str) {
+        let docs =
+            atsi_service::metrics::emf_documents(function, &self.services.metrics.drain(), 0);
+        self.emitted.lock().unwrap().extend(docs);
+    }
+
+    /// The scheduled sync, as EventBridge invokes the sync function.
+    pub async fn scheduled_sync(&self) -> Value {
+        let event: Value = serde_json::from_slice(
+            &std::fs::read(
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("events/sync-schedule.json"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let out = atsi_api::lambda::handle_event(atsi_api::Function::Sync, &self.services, event)
+            .await
+            .unwrap();
+        self.collect_metrics("sync");
+        out
     }
 
     /// Applications the stand-in received, without registration's key probes.

@@ -114,6 +114,9 @@ impl Config {
         if let Some(secs) = number::<u64>("ATSI_FORM_MAX_AGE_SECS")? {
             settings.form_max_age = Duration::from_secs(secs);
         }
+        if let Some(secs) = number::<u64>("ATSI_SYNC_STALE_AFTER_SECS")? {
+            settings.sync_stale_after = Duration::from_secs(secs);
+        }
         if let Some(days) = number::<i64>("ATSI_LEDGER_RETENTION_DAYS")? {
             settings.ledger_retention_days = days;
         }
@@ -140,6 +143,7 @@ pub const ENVIRONMENT: &[&str] = &[
     "ATSI_MAX_ATTACHMENT_BYTES",
     "ATSI_LEDGER_RETENTION_DAYS",
     "ATSI_FORM_MAX_AGE_SECS",
+    "ATSI_SYNC_STALE_AFTER_SECS",
 ];
 
 /// Read only by the embedded store (the local run).
@@ -165,6 +169,7 @@ pub async fn build_services(config: &Config) -> Result<Services, ConfigError> {
                 secrets: Arc::new(secrets),
                 greenhouse,
                 settings: config.settings,
+                metrics: Default::default(),
             })
         }
         StoreBackend::Aws {
@@ -186,6 +191,7 @@ pub async fn build_services(config: &Config) -> Result<Services, ConfigError> {
                 secrets: Arc::new(secrets),
                 greenhouse,
                 settings: config.settings,
+                metrics: Default::default(),
             })
         }
     }

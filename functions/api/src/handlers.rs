@@ -223,6 +223,15 @@ async fn dispatch(
             ApiResponse::json(if registered.created { 201 } else { 200 }, registered)
         }
         Route::GetEmployer(id) => ApiResponse::json(200, services.status(&id).await?),
+        Route::ListEmployers => {
+            let attention =
+                url::form_urlencoded::parse(req.query.as_deref().unwrap_or("").as_bytes())
+                    .any(|(k, v)| k == "attention" && v == "true");
+            ApiResponse::json(
+                200,
+                json!({ "employers": services.list_employers(attention).await? }),
+            )
+        }
         Route::DeleteEmployer(id) => {
             services.remove(&id).await?;
             ApiResponse::no_content()

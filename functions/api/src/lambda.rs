@@ -9,6 +9,7 @@ use bytes::Bytes;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt};
 use serde_json::{Value, json};
+use tracing::Instrument;
 
 /// The path a route is matched on. lambda_http puts a REST API stage in front of the path
 /// (`/Prod/v1/...`) and a named HTTP API stage is already part of `rawPath`; neither is
@@ -94,6 +95,17 @@ impl From<EventError> for lambda_http::lambda_runtime::Diagnostic {
     }
 }
 
+/// Writes the invocation's metrics to stdout as CloudWatch Embedded Metric Format lines.
+pub fn emit_metrics(function: Function, services: &Services) {
+    let samples = services.metrics.drain();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    for doc in atsi_service::metrics::emf_documents(function.name(), &samples, now) {
+        println!("{doc}");
+    }
+}
+
 /// A function's whole life: JSON logs, configuration and adapters built once, then
 /// invocations until Lambda stops the process. A bad configuration is logged as a JSON
 /// line naming the setting, and the process exits (Lambda reports `Runtime.ExitError`).
@@ -122,12 +134,18 @@ pub async fn run_function(
 ) -> Result<(), lambda_http::Error> {
     let services = &services;
     lambda_http::lambda_runtime::run(lambda_http::service_fn(
-        move |event: lambda_http::LambdaEvent<Value>| async move {
-            let outcome = handle_event(function, services, event.payload).await;
-            if let Err(e) = &outcome {
-                tracing::error!(request_id = %event.context.request_id, error = %e, "invocation failed");
+        move |event: lambda_http::LambdaEvent<Value>| {
+            // Every log line of the invocation carries the request id and the function.
+            let span = tracing::info_span!("invocation", request_id = %event.context.request_id, function = function.name());
+            async move {
+                let outcome = handle_event(function, services, event.payload).await;
+                if let Err(e) = &outcome {
+                    tracing::error!(error = %e, outcome = "invocation_failed", "invocation failed");
+                }
+                emit_metrics(function, services);
+                outcome
             }
-            outcome
+            .instrument(span)
         },
     ))
     .await

@@ -22,7 +22,8 @@ pub fn init_tracing() {
     let _ = tracing_subscriber::fmt()
         .json()
         .with_env_filter(log_filter())
-        .with_current_span(false)
+        .with_current_span(true)
+        .with_span_list(false)
         .with_target(false)
         .try_init();
 }

@@ -12,8 +12,20 @@ pub enum Function {
     Apply,
 }
 
+impl Function {
+    /// The name in logs and in the metrics' `Function` dimension.
+    pub fn name(self) -> &'static str {
+        match self {
+            Function::Register => "register",
+            Function::Sync => "sync",
+            Function::Apply => "apply",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
+    ListEmployers,
     PutEmployer(EmployerId),
     GetEmployer(EmployerId),
     DeleteEmployer(EmployerId),
@@ -28,9 +40,10 @@ pub enum Route {
 impl Route {
     pub fn function(&self) -> Function {
         match self {
-            Route::PutEmployer(_) | Route::GetEmployer(_) | Route::DeleteEmployer(_) => {
-                Function::Register
-            }
+            Route::ListEmployers
+            | Route::PutEmployer(_)
+            | Route::GetEmployer(_)
+            | Route::DeleteEmployer(_) => Function::Register,
             Route::SyncEmployer(_) => Function::Sync,
             Route::ListJobs(_)
             | Route::GetForm(..)
@@ -72,6 +85,10 @@ pub fn route(method: &Method, path: &str) -> Result<Route, RouteError> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
     let m = method.clone();
     match segments.as_slice() {
+        ["v1", "employers"] => match m {
+            Method::GET => Ok(Route::ListEmployers),
+            _ => Err(RouteError::MethodNotAllowed { allowed: "GET" }),
+        },
         ["v1", "employers", id] => match m {
             Method::PUT => Ok(Route::PutEmployer(employer(id)?)),
             Method::GET => Ok(Route::GetEmployer(employer(id)?)),

@@ -1,5 +1,6 @@
 //! The job board's side: open jobs, the form of a job, and delivering an application.
 
+use crate::metrics::{self, Metric};
 use crate::register::upstream;
 use crate::{ErrorKind, ServiceError, Services, now};
 use atsi_domain::form::ApplicationForm;
@@ -218,12 +219,24 @@ impl Services {
             .field("Idempotency-Key"));
         }
         if !job.is_open() {
+            self.metrics.count(Metric::ApplicationsReceived, 1);
+            self.metrics.count(Metric::ApplicationsRejected, 1);
             self.record_refusal(&employer, job_id, "job_closed", json!({}))
                 .await?;
             return Err(job_closed(job_id));
         }
-        let job = self.fresh(&employer, job).await?;
+        self.metrics.count(Metric::ApplicationsReceived, 1);
+        let job = match self.fresh(&employer, job).await {
+            Ok(job) => job,
+            Err(e) => {
+                if e.code == "job_closed" {
+                    self.metrics.count(Metric::ApplicationsRejected, 1);
+                }
+                return Err(e);
+            }
+        };
         if !job.is_open() {
+            self.metrics.count(Metric::ApplicationsRejected, 1);
             return Err(job_closed(job_id));
         }
         let form = ApplicationForm::from_job(&job.detail);
@@ -248,6 +261,7 @@ impl Services {
                     "attachment_keys": submission.attachments.keys().take(KEPT).collect::<Vec<_>>(),
                     "error_codes": errors.iter().take(KEPT).map(|e| json!({"field": e.field, "code": e.code})).collect::<Vec<_>>(),
                 });
+                self.metrics.count(Metric::ApplicationsRejected, 1);
                 self.record_refusal(&employer, job_id, "validation_failed", detail)
                     .await?;
                 return Err(ServiceError::invalid(errors));
@@ -350,16 +364,21 @@ impl Services {
             record.status = ApplicationStatus::Failed;
             record.outcome = Some("credentials_missing".into());
             self.finish(&mut record).await?;
+            self.metrics.count(Metric::ApplicationsFailed, 1);
             return Err(ServiceError::new(
                 ErrorKind::Upstream { retryable: false },
                 "employer_credentials_missing",
                 "the employer's Greenhouse key is not on file; the operator must register it again",
             ));
         };
+        let started = std::time::Instant::now();
         let result = self
             .greenhouse
             .submit(&employer.board_token, job_id, &key, body)
             .await;
+        self.metrics.latency(started.elapsed().as_millis());
+        self.metrics
+            .greenhouse_response(metrics::response_class(&result.as_ref().map(|_| ())));
         let (status, outcome, error) = match result {
             Ok(ok) => {
                 record.greenhouse_status = Some(ok.status);
@@ -373,8 +392,17 @@ impl Services {
         record.status = status;
         record.outcome = Some(outcome.to_owned());
         self.finish(&mut record).await?;
+        self.metrics.count(
+            match status {
+                ApplicationStatus::Delivered => Metric::ApplicationsDelivered,
+                ApplicationStatus::Rejected => Metric::ApplicationsRejected,
+                _ => Metric::ApplicationsFailed,
+            },
+            1,
+        );
         tracing::info!(
-            employer_id = %employer.id, job_id, application_id = %record.id, outcome, "application settled"
+            employer_id = %employer.id, board = %employer.board_token, job_id,
+            application_id = %record.id, outcome, "application settled"
         );
         match error {
             None => Ok(receipt(&record, false)),
@@ -390,6 +418,7 @@ impl Services {
     ) -> Result<(ApplicationStatus, &'static str, ServiceError), ServiceError> {
         Ok(match e {
             GreenhouseError::InvalidKey => {
+                self.metrics.count(Metric::CredentialsInvalid, 1);
                 self.mark_credentials_invalid(employer).await?;
                 (
                     ApplicationStatus::Failed,
@@ -520,6 +549,10 @@ impl Services {
             expires_at: self.expiry(),
         };
         self.ledger.create(&record).await?;
+        tracing::info!(
+            employer_id = %employer.id, board = %employer.board_token, job_id,
+            application_id = %record.id, outcome, "application refused"
+        );
         Ok(())
     }
 

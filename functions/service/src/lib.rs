@@ -3,6 +3,7 @@
 
 mod apply;
 mod error;
+pub mod metrics;
 mod register;
 mod sync;
 
@@ -24,6 +25,8 @@ pub struct Settings {
     /// A job's questions older than this are fetched again before a form is served or an
     /// application checked.
     pub form_max_age: std::time::Duration,
+    /// An employer without a successful sync for this long needs an operator.
+    pub sync_stale_after: std::time::Duration,
 }
 
 impl Default for Settings {
@@ -32,6 +35,7 @@ impl Default for Settings {
             limits: ValidationLimits::default(),
             ledger_retention_days: 90,
             form_max_age: std::time::Duration::from_secs(15 * 60),
+            sync_stale_after: std::time::Duration::from_secs(2 * 60 * 60),
         }
     }
 }
@@ -45,6 +49,8 @@ pub struct Services {
     pub secrets: Arc<dyn SecretStore>,
     pub greenhouse: Arc<dyn Greenhouse>,
     pub settings: Settings,
+    /// Samples of the current invocation; the adapter drains them into EMF lines.
+    pub metrics: Arc<metrics::MetricsRecorder>,
 }
 
 pub(crate) fn now_ms() -> i64 {

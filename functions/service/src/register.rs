@@ -19,6 +19,9 @@ pub struct RegisterInput {
 pub struct EmployerStatus {
     pub employer: Employer,
     pub open_jobs: usize,
+    /// Why an operator must look at this employer (`credentials_invalid`, `never_synced`,
+    /// `sync_stale`); empty when healthy.
+    pub attention: Vec<&'static str>,
 }
 
 impl Serialize for EmployerStatus {
@@ -27,6 +30,7 @@ impl Serialize for EmployerStatus {
         if let Some(map) = view.as_object_mut() {
             map.remove("key_ref");
             map.insert("open_jobs".into(), self.open_jobs.into());
+            map.insert("attention".into(), self.attention.clone().into());
         }
         view.serialize(s)
     }
@@ -153,10 +157,32 @@ impl Services {
             .await?
             .ok_or_else(ServiceError::employer_not_found)?;
         let open_jobs = self.jobs.list_open(id).await?.len();
+        let attention = crate::sync::attention(
+            &employer,
+            chrono::Utc::now(),
+            self.settings.sync_stale_after,
+        );
         Ok(EmployerStatus {
             employer,
             open_jobs,
+            attention,
         })
+    }
+
+    /// Every employer's status; with `attention_only`, those an operator must look at.
+    pub async fn list_employers(
+        &self,
+        attention_only: bool,
+    ) -> Result<Vec<EmployerStatus>, ServiceError> {
+        let mut out = Vec::new();
+        for e in self.employers.list().await? {
+            let status = self.status(&e.id).await?;
+            if !attention_only || !status.attention.is_empty() {
+                out.push(status);
+            }
+        }
+        out.sort_by(|a, b| a.employer.id.cmp(&b.employer.id));
+        Ok(out)
     }
 
     /// Removes the key, the jobs and the mapping. The ledger stays until it expires: it is

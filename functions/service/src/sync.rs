@@ -1,5 +1,6 @@
 //! Pulls an employer's published jobs and their questions from Greenhouse.
 
+use crate::metrics::Metric;
 use crate::register::upstream;
 use crate::{ServiceError, Services, now, now_ms};
 use atsi_domain::EmployerId;
@@ -28,30 +29,50 @@ impl Services {
             .get(id)
             .await?
             .ok_or_else(ServiceError::employer_not_found)?;
+        self.metrics.count(Metric::SyncsRun, 1);
         match self.run_sync(&employer).await {
             Ok(report) => {
                 self.record_sync(id, Ok(&report)).await?;
+                self.metrics.count(Metric::JobsAdded, report.added.len());
+                self.metrics
+                    .count(Metric::JobsUpdated, report.updated.len());
+                self.metrics.count(Metric::JobsClosed, report.closed.len());
                 tracing::info!(
-                    employer_id = %id, added = report.added.len(), updated = report.updated.len(),
-                    closed = report.closed.len(), failed = report.failed.len(), "sync finished"
+                    employer_id = %id, board = %employer.board_token, added = report.added.len(),
+                    updated = report.updated.len(), closed = report.closed.len(),
+                    failed = report.failed.len(), outcome = "synced", "sync finished"
                 );
                 Ok(report)
             }
             Err(e) => {
+                self.metrics.count(Metric::SyncsFailed, 1);
                 self.record_sync(id, Err(&e)).await?;
-                tracing::warn!(employer_id = %id, code = e.code, "sync failed");
+                tracing::warn!(employer_id = %id, board = %employer.board_token, code = e.code, outcome = "sync_failed", "sync failed");
                 Err(e)
             }
         }
     }
 
-    /// The scheduled sync: every employer, one failure not stopping the others.
+    /// The scheduled sync: every employer, one failure not stopping the others. It also
+    /// counts the employers an operator must look at, so that an alarm fires even when
+    /// the failing part is not this run.
     pub async fn sync_all(&self) -> Result<Vec<Result<SyncReport, ServiceError>>, ServiceError> {
         let employers = self.employers.list().await?;
         let mut reports = Vec::with_capacity(employers.len());
         for e in employers {
             reports.push(self.sync_employer(&e.id).await);
         }
+        let now = chrono::Utc::now();
+        let mut stale = 0;
+        let mut invalid = 0;
+        for e in self.employers.list().await? {
+            let reasons = attention(&e, now, self.settings.sync_stale_after);
+            stale += usize::from(reasons.iter().any(|r| *r != "credentials_invalid"));
+            invalid += usize::from(reasons.contains(&"credentials_invalid"));
+        }
+        self.metrics.count(Metric::EmployersStale, stale);
+        self.metrics
+            .count(Metric::EmployersWithInvalidCredentials, invalid);
         Ok(reports)
     }
 
@@ -238,4 +259,36 @@ fn written(result: Result<(), StoreError>) -> Result<bool, ServiceError> {
         Err(StoreError::Conflict) => Ok(false),
         Err(e) => Err(e.into()),
     }
+}
+
+/// Why an operator must look at an employer, if at all: its credentials were refused, it
+/// has never synced, or its last successful sync is older than `stale_after`.
+pub fn attention(
+    employer: &Employer,
+    now: chrono::DateTime<chrono::Utc>,
+    stale_after: std::time::Duration,
+) -> Vec<&'static str> {
+    let mut reasons = Vec::new();
+    if matches!(
+        employer.credentials,
+        atsi_store::CredentialState::Invalid { .. }
+    ) {
+        reasons.push("credentials_invalid");
+    }
+    let last_ok = employer
+        .last_successful_sync_at
+        .as_deref()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
+    match last_ok {
+        None => reasons.push("never_synced"),
+        Some(at) => {
+            let age = (now - at.with_timezone(&chrono::Utc))
+                .to_std()
+                .unwrap_or_default();
+            if age > stale_after {
+                reasons.push("sync_stale");
+            }
+        }
+    }
+    reasons
 }

@@ -65,6 +65,8 @@ async fn serve_any(State(state): State<AppState>, req: Request<axum::body::Body>
         request_id: format!("local-{n}"),
     };
     let resp = handle_any(&state.services, api).await;
+    // The local run has no CloudWatch: the metrics of the request are dropped.
+    drop(state.services.metrics.drain());
     resp.into_http().map(axum::body::Body::from).into_response()
 }
 
