@@ -161,16 +161,12 @@ pub async fn build_services(config: &Config) -> Result<Services, ConfigError> {
                 EmbeddedStore::open(data_dir).map_err(|e| ConfigError::Startup(e.to_string()))?;
             let secrets = EmbeddedSecretStore::open(data_dir)
                 .map_err(|e| ConfigError::Startup(e.to_string()))?;
-            let store = Arc::new(store);
-            Ok(Services {
-                employers: store.clone(),
-                jobs: store.clone(),
-                ledger: store,
-                secrets: Arc::new(secrets),
+            Ok(Services::over(
+                Arc::new(store),
+                Arc::new(secrets),
                 greenhouse,
-                settings: config.settings,
-                metrics: Default::default(),
-            })
+                config.settings,
+            ))
         }
         StoreBackend::Aws {
             tables,
@@ -184,15 +180,12 @@ pub async fn build_services(config: &Config) -> Result<Services, ConfigError> {
                 SecretsManagerStore::from_conf(&conf, secret_prefix.clone()),
                 *key_cache,
             );
-            Ok(Services {
-                employers: store.clone(),
-                jobs: store.clone(),
-                ledger: store,
-                secrets: Arc::new(secrets),
+            Ok(Services::over(
+                store,
+                Arc::new(secrets),
                 greenhouse,
-                settings: config.settings,
-                metrics: Default::default(),
-            })
+                config.settings,
+            ))
         }
     }
 }

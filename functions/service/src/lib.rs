@@ -53,6 +53,30 @@ pub struct Services {
     pub metrics: Arc<metrics::MetricsRecorder>,
 }
 
+impl Services {
+    /// Services over one store that keeps employers, jobs and the ledger together (both
+    /// adapters do).
+    pub fn over<S>(
+        store: Arc<S>,
+        secrets: Arc<dyn SecretStore>,
+        greenhouse: Arc<dyn Greenhouse>,
+        settings: Settings,
+    ) -> Self
+    where
+        S: EmployerStore + JobStore + ApplicationLedger + 'static,
+    {
+        Services {
+            employers: store.clone(),
+            jobs: store.clone(),
+            ledger: store,
+            secrets,
+            greenhouse,
+            settings,
+            metrics: Default::default(),
+        }
+    }
+}
+
 pub(crate) fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }

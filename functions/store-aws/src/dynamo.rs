@@ -14,6 +14,7 @@ use atsi_store::{
 };
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeValue, DeleteRequest, Put, TransactWriteItem, WriteRequest,
@@ -167,11 +168,26 @@ impl DynamoStore {
         out.item().map(parse_record).transpose()
     }
 
-    /// Every item of a Query, following `LastEvaluatedKey` to the end.
-    async fn query_all(
+    /// A Query for one employer's items: on the table's partition key, or on an index.
+    fn by_employer(
         &self,
-        query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
-    ) -> Result<Vec<Item>, StoreError> {
+        table: &str,
+        index: Option<&str>,
+        key: &str,
+        employer: &EmployerId,
+    ) -> QueryFluentBuilder {
+        self.client
+            .query()
+            .table_name(table)
+            .set_index_name(index.map(str::to_owned))
+            .key_condition_expression(format!("{key} = :e"))
+            .expression_attribute_values(":e", s(employer.as_str()))
+            // Only the table itself offers strongly consistent reads.
+            .consistent_read(index.is_none())
+    }
+
+    /// Every item of a Query, following `LastEvaluatedKey` to the end.
+    async fn query_all(&self, query: QueryFluentBuilder) -> Result<Vec<Item>, StoreError> {
         query
             .into_paginator()
             .items()
@@ -320,13 +336,7 @@ impl JobStore for DynamoStore {
     }
 
     async fn list(&self, employer: &EmployerId) -> Result<Vec<JobRecord>, StoreError> {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.tables.jobs)
-            .key_condition_expression("employer_id = :e")
-            .expression_attribute_values(":e", s(employer.as_str()))
-            .consistent_read(true);
+        let query = self.by_employer(&self.tables.jobs, None, "employer_id", employer);
         self.query_all(query)
             .await?
             .iter()
@@ -335,13 +345,12 @@ impl JobStore for DynamoStore {
     }
 
     async fn list_open(&self, employer: &EmployerId) -> Result<Vec<JobRecord>, StoreError> {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.tables.jobs)
-            .index_name(OPEN_JOBS_INDEX)
-            .key_condition_expression("open_employer_id = :e")
-            .expression_attribute_values(":e", s(employer.as_str()));
+        let query = self.by_employer(
+            &self.tables.jobs,
+            Some(OPEN_JOBS_INDEX),
+            "open_employer_id",
+            employer,
+        );
         let jobs: Vec<JobRecord> = self
             .query_all(query)
             .await?
@@ -354,13 +363,8 @@ impl JobStore for DynamoStore {
 
     async fn delete_all(&self, employer: &EmployerId) -> Result<usize, StoreError> {
         let query = self
-            .client
-            .query()
-            .table_name(&self.tables.jobs)
-            .key_condition_expression("employer_id = :e")
-            .expression_attribute_values(":e", s(employer.as_str()))
-            .projection_expression("employer_id, job_id")
-            .consistent_read(true);
+            .by_employer(&self.tables.jobs, None, "employer_id", employer)
+            .projection_expression("employer_id, job_id");
         let keys = self.query_all(query).await?;
         let count = keys.len();
         self.batch_delete(&self.tables.jobs, keys).await?;
@@ -490,13 +494,12 @@ impl ApplicationLedger for DynamoStore {
         &self,
         employer: &EmployerId,
     ) -> Result<Vec<ApplicationRecord>, StoreError> {
-        let query = self
-            .client
-            .query()
-            .table_name(&self.tables.applications)
-            .index_name(BY_EMPLOYER_INDEX)
-            .key_condition_expression("employer_id = :e")
-            .expression_attribute_values(":e", s(employer.as_str()));
+        let query = self.by_employer(
+            &self.tables.applications,
+            Some(BY_EMPLOYER_INDEX),
+            "employer_id",
+            employer,
+        );
         self.query_all(query)
             .await?
             .iter()
