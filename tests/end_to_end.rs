@@ -950,3 +950,77 @@ async fn a_board_can_look_up_an_application_it_lost_track_of() {
         .await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test]
+async fn a_delivered_application_replays_even_after_the_form_changed() {
+    let mut h = registered().await;
+    let key = [("Idempotency-Key", "replay-after-edit")];
+    let path = apply_path("northwind", RUST_JOB);
+    let (status, first) = h
+        .call_with(Method::POST, &path, Some(&northwind_submission()), &key)
+        .await;
+    assert_eq!(status, 201, "{first}");
+    // The employer edits the questions; atsi refreshes them before checking.
+    let board: Value = serde_json::from_slice(
+        &std::fs::read(fixtures().join("boards/northwindtraders.json")).unwrap(),
+    )
+    .unwrap();
+    let mut job = board["jobs"][0].clone();
+    job["questions"][9]["required"] = json!(true);
+    h.standin.upsert_job("northwindtraders", job);
+    h.services.settings.form_max_age = std::time::Duration::ZERO;
+    let (status, again) = h
+        .call_with(Method::POST, &path, Some(&northwind_submission()), &key)
+        .await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(
+        (again["replayed"].as_bool(), &again["application_id"]),
+        (Some(true), &first["application_id"])
+    );
+    assert_eq!(h.deliveries().len(), 1);
+}
+
+#[tokio::test]
+async fn a_delivery_after_a_passing_401_restores_the_credentials() {
+    let h = registered().await;
+    h.standin.push_fault(Fault::once(
+        FaultTarget::Post,
+        FaultKind::Status {
+            status: 401,
+            body: Some("HTTP Basic: Access denied.".into()),
+        },
+    ));
+    assert_eq!(
+        h.apply("northwind", RUST_JOB, &northwind_submission())
+            .await
+            .0,
+        502
+    );
+    // A good sync does not hide the refused key.
+    assert_eq!(
+        h.call(Method::POST, "/v1/employers/northwind/sync", None)
+            .await
+            .0,
+        200
+    );
+    let (_, employer) = h.call(Method::GET, "/v1/employers/northwind", None).await;
+    assert_eq!(employer["credentials"]["state"], "invalid");
+    assert!(employer["last_error"].as_str().unwrap().contains("401"));
+    // Greenhouse takes the key again: healthy.
+    assert_eq!(
+        h.apply("northwind", RUST_JOB, &northwind_submission())
+            .await
+            .0,
+        201
+    );
+    let (_, employer) = h.call(Method::GET, "/v1/employers/northwind", None).await;
+    assert_eq!(employer["credentials"]["state"], "valid");
+    assert_eq!(employer["attention"], json!([]));
+    let (status, body) = h
+        .call(Method::GET, "/v1/employers?attention=maybe", None)
+        .await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (400, Some("attention"))
+    );
+}

@@ -64,8 +64,11 @@ async fn handle_routed(
     match dispatch(services, route, &req).await {
         Ok(resp) => resp,
         Err(e) => {
+            // The request id in every error answer can be found in the logs.
             if matches!(e.kind, ErrorKind::Internal | ErrorKind::Upstream { .. }) {
                 tracing::warn!(request_id = rid, code = e.code, "request failed");
+            } else {
+                tracing::info!(request_id = rid, code = e.code, "request refused");
             }
             ApiResponse::from_service_error(&e, rid)
         }
@@ -224,9 +227,24 @@ async fn dispatch(
         }
         Route::GetEmployer(id) => ApiResponse::json(200, services.status(&id).await?),
         Route::ListEmployers => {
-            let attention =
-                url::form_urlencoded::parse(req.query.as_deref().unwrap_or("").as_bytes())
-                    .any(|(k, v)| k == "attention" && v == "true");
+            let mut attention = false;
+            for (k, v) in url::form_urlencoded::parse(req.query.as_deref().unwrap_or("").as_bytes())
+            {
+                if k == "attention" {
+                    attention = match v.as_ref() {
+                        "true" => true,
+                        "false" => false,
+                        _ => {
+                            return Err(ServiceError::new(
+                                ErrorKind::BadRequest,
+                                "invalid_parameter",
+                                "attention is true or false",
+                            )
+                            .field("attention"));
+                        }
+                    };
+                }
+            }
             ApiResponse::json(
                 200,
                 json!({ "employers": services.list_employers(attention).await? }),

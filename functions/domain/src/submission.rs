@@ -1,11 +1,11 @@
 //! What a job board submits for one jobseeker. Answers are keyed by the form's field
 //! names, files are base64 in `attachments`, consent is explicit.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-#[derive(Clone, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Submission {
     /// The `version` of the form the jobseeker filled in; a mismatch means the employer
@@ -43,7 +43,7 @@ impl std::fmt::Debug for Submission {
     }
 }
 
-#[derive(Clone, Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AttachmentInput {
     pub filename: String,
@@ -57,7 +57,7 @@ pub struct AttachmentInput {
     pub url: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemographicAnswerInput {
     pub question_id: u64,
@@ -65,7 +65,7 @@ pub struct DemographicAnswerInput {
     pub answer_options: Vec<DemographicOptionInput>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemographicOptionInput {
     pub answer_option_id: u64,
@@ -74,7 +74,7 @@ pub struct DemographicOptionInput {
 }
 
 /// Consents exactly as the jobseeker gave them; absent means not given.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConsentInput {
     #[serde(default)]
@@ -89,7 +89,7 @@ pub struct ConsentInput {
 
 /// A month of a year, as numbers or numeric strings (Greenhouse's own example sends
 /// strings).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MonthYear {
     #[serde(deserialize_with = "crate::lenient::u64_id")]
@@ -99,7 +99,7 @@ pub struct MonthYear {
 }
 
 /// One school attended; the ids come from the education look-ups.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EducationInput {
     #[serde(deserialize_with = "crate::lenient::u64_id")]
@@ -112,7 +112,7 @@ pub struct EducationInput {
     pub end_date: MonthYear,
 }
 
-#[derive(Clone, Deserialize)]
+#[derive(Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EmploymentInput {
     pub company_name: String,

@@ -218,6 +218,23 @@ impl Services {
             )
             .field("Idempotency-Key"));
         }
+        // The key names one application: the same key for another job, or other answers,
+        // is another application, not a retry.
+        let payload_digest = digest(&json!({"job_id": job_id, "submission": submission}));
+        // A repeated key is settled before anything else, so that its first outcome stands
+        // even if the job's questions changed since.
+        let mut retry_of = None;
+        if let Some(key) = idempotency_key
+            && let Some(existing) = self
+                .ledger
+                .find_by_idempotency_key(employer_id, key)
+                .await?
+        {
+            match settle_repeat(existing, &payload_digest)? {
+                Repeat::Replay(receipt) => return Ok(receipt),
+                Repeat::Resend(record) => retry_of = Some(record),
+            }
+        }
         if !job.is_open() {
             self.metrics.count(Metric::ApplicationsReceived, 1);
             self.metrics.count(Metric::ApplicationsRejected, 1);
@@ -268,10 +285,11 @@ impl Services {
             }
         };
         let body = mapping::greenhouse_body(&valid);
-        // The key names one application: the same key for another job is another
-        // application, not a retry.
-        let payload_digest = digest(&json!({"job_id": job_id, "body": body}));
-        let mut record = ApplicationRecord {
+        if let Some(failed) = retry_of {
+            let record = self.claim_retry(failed).await?;
+            return self.deliver(&employer, record, &body).await;
+        }
+        let record = ApplicationRecord {
             id: uuid::Uuid::now_v7().to_string(),
             employer_id: employer_id.clone(),
             job_id,
@@ -287,69 +305,52 @@ impl Services {
             expires_at: self.expiry(),
         };
         match self.ledger.create(&record).await {
-            Ok(()) => {}
+            Ok(()) => {
+                tracing::info!(
+                    employer_id = %employer.id, job_id, application_id = %record.id,
+                    outcome = "received", "application received"
+                );
+            }
+            // Another request with the same key got there first.
             Err(StoreError::AlreadyExists) => {
                 let key = idempotency_key.unwrap_or_default();
-                match self
-                    .settle_repeat(employer_id, key, &payload_digest)
+                let Some(existing) = self
+                    .ledger
+                    .find_by_idempotency_key(employer_id, key)
                     .await?
-                {
-                    Repeat::Replay(receipt) => return Ok(receipt),
-                    Repeat::Resend(existing) => record = existing,
-                }
+                else {
+                    return Err(ServiceError::new(
+                        ErrorKind::Internal,
+                        "ledger_conflict",
+                        "the ledger refused the record; try again",
+                    ));
+                };
+                return match settle_repeat(existing, &payload_digest)? {
+                    Repeat::Replay(receipt) => Ok(receipt),
+                    Repeat::Resend(failed) => {
+                        let record = self.claim_retry(failed).await?;
+                        self.deliver(&employer, record, &body).await
+                    }
+                };
             }
             Err(e) => return Err(e.into()),
         }
         self.deliver(&employer, record, &body).await
     }
 
-    /// A second submission with a known idempotency key: the same payload gets the first
-    /// answer, or is sent again only if the first attempt never reached Greenhouse.
-    async fn settle_repeat(
+    /// Claims a failed application for one more attempt, by a conditional write: of
+    /// concurrent retries exactly one resends, the others see it in progress.
+    async fn claim_retry(
         &self,
-        employer: &EmployerId,
-        key: &str,
-        digest: &str,
-    ) -> Result<Repeat, ServiceError> {
-        let Some(existing) = self.ledger.find_by_idempotency_key(employer, key).await? else {
-            return Err(ServiceError::new(
-                ErrorKind::Internal,
-                "ledger_conflict",
-                "the ledger refused the record; try again",
-            ));
-        };
-        if existing.payload_sha256.as_deref() != Some(digest) {
-            return Err(ServiceError::new(
-                ErrorKind::Conflict,
-                "idempotency_key_reused",
-                "this Idempotency-Key was used for a different application",
-            )
-            .field("Idempotency-Key"));
-        }
-        match (existing.status, existing.outcome.as_deref()) {
-            (ApplicationStatus::Delivered, _) => Ok(Repeat::Replay(receipt(&existing, true))),
-            (ApplicationStatus::Failed, Some("greenhouse_unavailable" | "greenhouse_timeout")) => {
-                let mut again = existing;
-                again.status = ApplicationStatus::Pending;
-                again.outcome = None;
-                // Claimed by a conditional write: of concurrent retries exactly one
-                // resends, the others see it in progress.
-                match self.ledger.update(&again, ApplicationStatus::Failed).await {
-                    Ok(()) => Ok(Repeat::Resend(again)),
-                    Err(StoreError::Conflict) => Err(in_progress()),
-                    Err(e) => Err(e.into()),
-                }
-            }
-            (ApplicationStatus::Pending, _) => Err(in_progress()),
-            (_, outcome) => Err(ServiceError::new(
-                ErrorKind::Conflict,
-                "application_already_settled",
-                format!(
-                    "this application already ended as `{}`",
-                    outcome.unwrap_or("unknown")
-                ),
-            )
-            .details(json!({"application_id": existing.id}))),
+        failed: ApplicationRecord,
+    ) -> Result<ApplicationRecord, ServiceError> {
+        let mut again = failed;
+        again.status = ApplicationStatus::Pending;
+        again.outcome = None;
+        match self.ledger.update(&again, ApplicationStatus::Failed).await {
+            Ok(()) => Ok(again),
+            Err(StoreError::Conflict) => Err(in_progress()),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -392,6 +393,20 @@ impl Services {
         record.status = status;
         record.outcome = Some(outcome.to_owned());
         self.finish(&mut record).await?;
+        if status == ApplicationStatus::Delivered
+            && matches!(employer.credentials, CredentialState::Invalid { .. })
+        {
+            // Greenhouse took the key again (the 401 was passing, or the employer restored
+            // the key): the employer is healthy.
+            let key_ref = employer.key_ref.clone();
+            self.update_employer(&employer.id, |e| {
+                if e.key_ref == key_ref {
+                    e.credentials = CredentialState::Valid;
+                    e.last_error = None;
+                }
+            })
+            .await?;
+        }
         self.metrics.count(
             match status {
                 ApplicationStatus::Delivered => Metric::ApplicationsDelivered,
@@ -566,6 +581,35 @@ enum Repeat {
     Resend(ApplicationRecord),
 }
 
+/// A second submission with a known idempotency key: the same application gets the first
+/// answer, or is sent again only if Greenhouse was unavailable or slow.
+fn settle_repeat(existing: ApplicationRecord, digest: &str) -> Result<Repeat, ServiceError> {
+    if existing.payload_sha256.as_deref() != Some(digest) {
+        return Err(ServiceError::new(
+            ErrorKind::Conflict,
+            "idempotency_key_reused",
+            "this Idempotency-Key was used for a different application",
+        )
+        .field("Idempotency-Key"));
+    }
+    match (existing.status, existing.outcome.as_deref()) {
+        (ApplicationStatus::Delivered, _) => Ok(Repeat::Replay(receipt(&existing, true))),
+        (ApplicationStatus::Failed, Some("greenhouse_unavailable" | "greenhouse_timeout")) => {
+            Ok(Repeat::Resend(existing))
+        }
+        (ApplicationStatus::Pending, _) => Err(in_progress()),
+        (_, outcome) => Err(ServiceError::new(
+            ErrorKind::Conflict,
+            "application_already_settled",
+            format!(
+                "this application already ended as `{}`",
+                outcome.unwrap_or("unknown")
+            ),
+        )
+        .details(json!({"application_id": existing.id}))),
+    }
+}
+
 fn receipt(r: &ApplicationRecord, replayed: bool) -> ApplyReceipt {
     ApplyReceipt {
         application_id: r.id.clone(),
@@ -597,7 +641,40 @@ fn job_closed(job_id: JobPostId) -> ServiceError {
 }
 
 fn digest(v: &Value) -> String {
-    Sha256::digest(v.to_string().as_bytes())
+    // Keys sorted at every level: the same application spelled in another key order is
+    // the same application.
+    fn canonical(v: &Value, out: &mut String) {
+        match v {
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                out.push('{');
+                for (i, k) in keys.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&Value::from(k.as_str()).to_string());
+                    out.push(':');
+                    canonical(&map[k], out);
+                }
+                out.push('}');
+            }
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    canonical(item, out);
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    let mut text = String::new();
+    canonical(v, &mut text);
+    Sha256::digest(text.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()

@@ -242,7 +242,10 @@ impl Services {
             match result {
                 Ok(_) => {
                     employer.last_successful_sync_at = Some(at.clone());
-                    employer.last_error = None;
+                    // A refused key is still the thing to fix; a good sync does not clear it.
+                    if employer.credentials == atsi_store::CredentialState::Valid {
+                        employer.last_error = None;
+                    }
                 }
                 Err(e) => employer.last_error = Some(format!("sync: {}", e.message)),
             }
