@@ -41,12 +41,29 @@ async fn serve_any(State(state): State<AppState>, req: Request<axum::body::Body>
     let (parts, body) = req.into_parts();
     let body = match axum::body::to_bytes(body, MAX_REQUEST_BYTES).await {
         Ok(b) => b,
-        Err(_) => {
+        Err(e) => {
+            // Over the limit, or the client went away mid-body: two different answers.
+            let too_large =
+                std::iter::successors(Some(&e as &dyn std::error::Error), |e| e.source())
+                    .any(|e| e.to_string().contains("length limit"));
+            let (status, code, message) = if too_large {
+                (
+                    413,
+                    "payload_too_large",
+                    format!("requests are limited to {MAX_REQUEST_BYTES} bytes"),
+                )
+            } else {
+                (
+                    400,
+                    "invalid_body",
+                    "the request body was not received whole".to_owned(),
+                )
+            };
             return atsi_api::ApiResponse::error(
-                413,
+                status,
                 "local",
-                "payload_too_large",
-                &format!("requests are limited to {MAX_REQUEST_BYTES} bytes"),
+                code,
+                &message,
                 None,
                 Default::default(),
             )
