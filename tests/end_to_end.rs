@@ -561,28 +561,6 @@ async fn a_refused_key_marks_the_employer_and_is_not_retryable() {
 }
 
 #[tokio::test]
-async fn a_200_without_success_is_a_failure() {
-    let h = registered().await;
-    h.standin.push_fault(Fault::once(
-        FaultTarget::Post,
-        FaultKind::LegacyError {
-            reason: "Job application not live".into(),
-        },
-    ));
-    let (status, body) = h
-        .apply("northwind", RUST_JOB, &northwind_submission())
-        .await;
-    assert_eq!(status, 422, "{body}");
-    assert_eq!(body["error"]["code"], "greenhouse_rejected");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("Job application not live")
-    );
-}
-
-#[tokio::test]
 async fn data_survives_a_restart() {
     let h = registered().await;
     let (status, receipt) = h
@@ -618,18 +596,6 @@ async fn data_survives_a_restart() {
             .unwrap()
             .is_some()
     );
-}
-
-#[tokio::test]
-async fn a_stale_form_answers_409_with_the_current_form() {
-    let h = registered().await;
-    let mut submission = northwind_submission();
-    submission["form_version"] = json!("0000000000000000");
-    let (status, body) = h.apply("northwind", RUST_JOB, &submission).await;
-    assert_eq!(status, 409);
-    assert_eq!(body["error"]["code"], "form_outdated");
-    assert_eq!(body["error"]["form"]["job_id"], json!(RUST_JOB));
-    assert!(h.deliveries().is_empty());
 }
 
 #[tokio::test]
