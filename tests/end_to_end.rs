@@ -990,3 +990,52 @@ async fn a_delivery_after_a_passing_401_restores_the_credentials() {
         (400, Some("attention"))
     );
 }
+
+#[tokio::test]
+async fn an_attempt_abandoned_mid_way_is_taken_over_by_a_retry() {
+    let h = registered().await;
+    let key = [("Idempotency-Key", "abandoned-1")];
+    let path = apply_path("northwind", RUST_JOB);
+    let (status, first) = h
+        .call_with(Method::POST, &path, Some(&northwind_submission()), &key)
+        .await;
+    assert_eq!(status, 201);
+    // As if the function had been stopped right after recording the attempt, long ago.
+    let id = first["application_id"].as_str().unwrap();
+    let delivered = h.services.ledger.get(id).await.unwrap().unwrap();
+    let mut stuck = delivered.clone();
+    stuck.status = ApplicationStatus::Pending;
+    stuck.outcome = None;
+    stuck.attempt_at = Some("2026-01-01T00:00:00Z".into());
+    h.services
+        .ledger
+        .update(&stuck, (ApplicationStatus::Delivered, delivered.attempt))
+        .await
+        .unwrap();
+    let (status, again) = h
+        .call_with(Method::POST, &path, Some(&northwind_submission()), &key)
+        .await;
+    assert_eq!(status, 201, "{again}");
+    assert_eq!(again["application_id"], first["application_id"]);
+    let record = h.services.ledger.get(id).await.unwrap().unwrap();
+    assert_eq!(
+        (record.status, record.attempt),
+        (ApplicationStatus::Delivered, 2)
+    );
+    // A fresh pending attempt is left alone.
+    let mut running = record.clone();
+    running.status = ApplicationStatus::Pending;
+    running.attempt_at = Some(chrono::Utc::now().to_rfc3339());
+    h.services
+        .ledger
+        .update(&running, (ApplicationStatus::Delivered, 2))
+        .await
+        .unwrap();
+    let (status, body) = h
+        .call_with(Method::POST, &path, Some(&northwind_submission()), &key)
+        .await;
+    assert_eq!(
+        (status, error_of(&body).0),
+        (409, Some("application_in_progress"))
+    );
+}

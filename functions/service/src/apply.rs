@@ -297,10 +297,12 @@ impl Services {
             idempotency_key: idempotency_key.map(str::to_owned),
             received_at: now(),
             status: ApplicationStatus::Pending,
+            attempt: 1,
+            attempt_at: Some(now()),
             completed_at: None,
             outcome: None,
             greenhouse_status: None,
-            payload: mapping::ledger_copy(&valid),
+            payload: ledger_payload(&valid),
             payload_sha256: Some(payload_digest.clone()),
             expires_at: self.expiry(),
         };
@@ -342,12 +344,15 @@ impl Services {
     /// concurrent retries exactly one resends, the others see it in progress.
     async fn claim_retry(
         &self,
-        failed: ApplicationRecord,
+        earlier: ApplicationRecord,
     ) -> Result<ApplicationRecord, ServiceError> {
-        let mut again = failed;
+        let expected = (earlier.status, earlier.attempt);
+        let mut again = earlier;
         again.status = ApplicationStatus::Pending;
         again.outcome = None;
-        match self.ledger.update(&again, ApplicationStatus::Failed).await {
+        again.attempt += 1;
+        again.attempt_at = Some(now());
+        match self.ledger.update(&again, expected).await {
             Ok(()) => Ok(again),
             Err(StoreError::Conflict) => Err(in_progress()),
             Err(e) => Err(e.into()),
@@ -361,10 +366,22 @@ impl Services {
         body: &serde_json::Map<String, Value>,
     ) -> Result<ApplyReceipt, ServiceError> {
         let job_id = record.job_id;
-        let Some(key) = self.secrets.get(&employer.key_ref).await? else {
+        // From here the record is pending: every way out settles it, so that a retry with
+        // the same key is never told "in progress" for good.
+        let key = match self.secrets.get(&employer.key_ref).await {
+            Ok(key) => key,
+            Err(e) => {
+                record.status = ApplicationStatus::Failed;
+                record.outcome = Some("not_sent".into());
+                self.finish_logged(&mut record).await;
+                self.metrics.count(Metric::ApplicationsFailed, 1);
+                return Err(ServiceError::from(e).details(json!({"application_id": record.id})));
+            }
+        };
+        let Some(key) = key else {
             record.status = ApplicationStatus::Failed;
             record.outcome = Some("credentials_missing".into());
-            self.finish(&mut record).await?;
+            self.finish_logged(&mut record).await;
             self.metrics.count(Metric::ApplicationsFailed, 1);
             return Err(ServiceError::new(
                 ErrorKind::Upstream { retryable: false },
@@ -386,26 +403,32 @@ impl Services {
                 (ApplicationStatus::Delivered, "delivered", None)
             }
             Err(e) => {
-                let (status, outcome, error) = self.delivery_failure(employer, job_id, e).await?;
+                let (status, outcome, error) = self.delivery_failure(employer, job_id, e).await;
                 (status, outcome, Some(error))
             }
         };
         record.status = status;
         record.outcome = Some(outcome.to_owned());
-        self.finish(&mut record).await?;
+        // Greenhouse has answered: its answer is what the board gets, even if the ledger
+        // cannot be written now (the attempt is then taken over on a retry, after a while).
+        self.finish_logged(&mut record).await;
         if status == ApplicationStatus::Delivered
             && matches!(employer.credentials, CredentialState::Invalid { .. })
         {
             // Greenhouse took the key again (the 401 was passing, or the employer restored
             // the key): the employer is healthy.
             let key_ref = employer.key_ref.clone();
-            self.update_employer(&employer.id, |e| {
-                if e.key_ref == key_ref {
-                    e.credentials = CredentialState::Valid;
-                    e.last_error = None;
-                }
-            })
-            .await?;
+            let restored = self
+                .update_employer(&employer.id, |e| {
+                    if e.key_ref == key_ref {
+                        e.credentials = CredentialState::Valid;
+                        e.last_error = None;
+                    }
+                })
+                .await;
+            if let Err(e) = restored {
+                tracing::warn!(employer_id = %employer.id, code = e.code, "credentials state not restored");
+            }
         }
         self.metrics.count(
             match status {
@@ -430,11 +453,13 @@ impl Services {
         employer: &Employer,
         job_id: JobPostId,
         e: GreenhouseError,
-    ) -> Result<(ApplicationStatus, &'static str, ServiceError), ServiceError> {
-        Ok(match e {
+    ) -> (ApplicationStatus, &'static str, ServiceError) {
+        match e {
             GreenhouseError::InvalidKey => {
                 self.metrics.count(Metric::CredentialsInvalid, 1);
-                self.mark_credentials_invalid(employer).await?;
+                if let Err(e) = self.mark_credentials_invalid(employer).await {
+                    tracing::warn!(employer_id = %employer.id, code = e.code, "credentials state not recorded");
+                }
                 (
                     ApplicationStatus::Failed,
                     "invalid_key",
@@ -449,9 +474,16 @@ impl Services {
                 // Greenhouse no longer takes applications for the job; close it once the
                 // board itself is confirmed, since an unknown board answers the same 404.
                 if self.greenhouse.board(&employer.board_token).await.is_ok() {
-                    let stored = self.jobs.get(&employer.id, job_id).await?;
-                    self.close(&employer.id, job_id, stored.as_ref(), crate::now_ms())
-                        .await?;
+                    let closed = match self.jobs.get(&employer.id, job_id).await {
+                        Ok(stored) => self
+                            .close(&employer.id, job_id, stored.as_ref(), crate::now_ms())
+                            .await
+                            .map(|_| ()),
+                        Err(e) => Err(e.into()),
+                    };
+                    if let Err(e) = closed {
+                        tracing::warn!(employer_id = %employer.id, job_id, code = e.code, "job not closed");
+                    }
                 }
                 (
                     ApplicationStatus::Rejected,
@@ -507,7 +539,7 @@ impl Services {
                     "Greenhouse did not confirm the application; atsi recorded it for the operator to check",
                 ),
             ),
-        })
+        }
     }
 
     async fn mark_credentials_invalid(&self, employer: &Employer) -> Result<(), ServiceError> {
@@ -528,10 +560,18 @@ impl Services {
         Ok(())
     }
 
+    /// Settles the record; a ledger failure is logged for the operator, not returned, as
+    /// the answer the board gets is already decided.
+    async fn finish_logged(&self, record: &mut ApplicationRecord) {
+        if let Err(e) = self.finish(record).await {
+            tracing::error!(application_id = %record.id, code = e.code, outcome = "ledger_not_updated", "application outcome not recorded");
+        }
+    }
+
     async fn finish(&self, record: &mut ApplicationRecord) -> Result<(), ServiceError> {
         record.completed_at = Some(now());
         self.ledger
-            .update(record, ApplicationStatus::Pending)
+            .update(record, (ApplicationStatus::Pending, record.attempt))
             .await?;
         Ok(())
     }
@@ -553,6 +593,8 @@ impl Services {
             idempotency_key: None,
             received_at: stamp.clone(),
             status: ApplicationStatus::Rejected,
+            attempt: 0,
+            attempt_at: None,
             completed_at: Some(stamp),
             outcome: Some(outcome.to_owned()),
             greenhouse_status: None,
@@ -594,7 +636,13 @@ fn settle_repeat(existing: ApplicationRecord, digest: &str) -> Result<Repeat, Se
     }
     match (existing.status, existing.outcome.as_deref()) {
         (ApplicationStatus::Delivered, _) => Ok(Repeat::Replay(receipt(&existing, true))),
-        (ApplicationStatus::Failed, Some("greenhouse_unavailable" | "greenhouse_timeout")) => {
+        (
+            ApplicationStatus::Failed,
+            Some("greenhouse_unavailable" | "greenhouse_timeout" | "not_sent"),
+        ) => Ok(Repeat::Resend(existing)),
+        // An attempt that never finished (the function was stopped mid-way): after far
+        // longer than any invocation may run, it is taken over rather than left pending.
+        (ApplicationStatus::Pending, _) if attempt_abandoned(&existing) => {
             Ok(Repeat::Resend(existing))
         }
         (ApplicationStatus::Pending, _) => Err(in_progress()),
@@ -622,6 +670,42 @@ fn receipt(r: &ApplicationRecord, replayed: bool) -> ApplyReceipt {
             .flatten(),
         replayed,
     }
+}
+
+/// Longer than API Gateway (30 s) and the function (29 s) let any attempt run.
+const ABANDONED_AFTER_SECS: i64 = 120;
+
+fn attempt_abandoned(record: &ApplicationRecord) -> bool {
+    let started = record.attempt_at.as_deref().unwrap_or(&record.received_at);
+    chrono::DateTime::parse_from_rfc3339(started)
+        .map(|at| {
+            (chrono::Utc::now() - at.with_timezone(&chrono::Utc)).num_seconds()
+                > ABANDONED_AFTER_SECS
+        })
+        .unwrap_or(true)
+}
+
+/// What the ledger keeps of a valid application: no file content, texts cut short, and
+/// only the keys when even that is large, so a record always fits a DynamoDB item.
+fn ledger_payload(valid: &atsi_domain::ValidApplication) -> serde_json::Map<String, Value> {
+    const MAX_TEXT: usize = 1_000;
+    const MAX_BYTES: usize = 100_000;
+    let mut copy = mapping::ledger_copy(valid);
+    for value in copy.values_mut() {
+        if let Value::String(text) = value
+            && text.chars().count() > MAX_TEXT
+        {
+            *value = json!({"truncated": true, "chars": text.chars().count(), "start": text.chars().take(MAX_TEXT).collect::<String>()});
+        }
+    }
+    if Value::Object(copy.clone()).to_string().len() > MAX_BYTES {
+        let keys: Vec<&String> = copy.keys().collect();
+        return json!({"omitted": "too large", "keys": keys})
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+    }
+    copy
 }
 
 fn in_progress() -> ServiceError {

@@ -120,7 +120,15 @@ impl Services {
         // Written only over the registration read above: a removal or another
         // registration in between wins, and this one takes its key back out.
         let expected = previous.as_ref().map(|p| p.revision.as_str());
-        if let Err(e) = self.employers.put(&employer, expected).await {
+        let written = match self.employers.put(&employer, expected).await {
+            // The SDK may retry a write that had landed; the stored revision tells.
+            Err(StoreError::Conflict) => match self.employers.get(id).await? {
+                Some(stored) if stored.revision == employer.revision => Ok(()),
+                _ => Err(StoreError::Conflict),
+            },
+            other => other,
+        };
+        if let Err(e) = written {
             self.secrets.delete(&key_ref).await?;
             return Err(match e {
                 StoreError::Conflict => changed_meanwhile(),

@@ -105,8 +105,16 @@ impl Services {
         for job_id in plan.to_fetch() {
             match self.greenhouse.job(token, job_id).await {
                 Ok(detail) => {
-                    if !self.store_open(employer, detail, observed_at).await? {
-                        continue;
+                    // One job that cannot be stored (too large for an item, say) must not
+                    // stop the employer's whole sync: it is tried again next time.
+                    match self.store_open(employer, detail, observed_at).await {
+                        Ok(true) => {}
+                        Ok(false) => continue,
+                        Err(e) => {
+                            tracing::warn!(employer_id = %employer.id, job_id, code = e.code, "job not stored");
+                            report.failed.push(job_id);
+                            continue;
+                        }
                     }
                     if plan.added.contains(&job_id) {
                         report.added.push(job_id);
@@ -139,7 +147,13 @@ impl Services {
                     }
                 }
                 Ok(detail) => {
-                    self.store_open(employer, detail, observed_at).await?;
+                    if self
+                        .store_open(employer, detail, observed_at)
+                        .await
+                        .is_err()
+                    {
+                        report.failed.push(job_id);
+                    }
                 }
                 Err(_) => report.failed.push(job_id),
             }

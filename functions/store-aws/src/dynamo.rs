@@ -146,6 +146,7 @@ impl DynamoStore {
             ("employer_id".into(), s(r.employer_id.as_str())),
             ("received_at".into(), s(r.received_at.clone())),
             ("status".into(), record_attr(&r.status)?),
+            ("attempt".into(), n(r.attempt)),
             ("expires_at".into(), n(r.expires_at)),
             ("record".into(), record_attr(r)?),
         ]))
@@ -387,7 +388,13 @@ impl ApplicationLedger for DynamoStore {
                 .await;
             return match result {
                 Ok(_) => Ok(()),
-                Err(e) if is_condition_failure(&e) => Err(StoreError::AlreadyExists),
+                // The SDK may retry a write that had landed: the record is ours already.
+                Err(e) if is_condition_failure(&e) => {
+                    match ApplicationLedger::get(self, &record.id).await? {
+                        Some(stored) if &stored == record => Ok(()),
+                        _ => Err(StoreError::AlreadyExists),
+                    }
+                }
                 Err(e) => Err(backend(e)),
             };
         };
@@ -436,16 +443,17 @@ impl ApplicationLedger for DynamoStore {
     async fn update(
         &self,
         record: &ApplicationRecord,
-        expected: ApplicationStatus,
+        expected: (ApplicationStatus, u32),
     ) -> Result<(), StoreError> {
         let result = self
             .client
             .put_item()
             .table_name(&self.tables.applications)
             .set_item(Some(Self::application_item(record)?))
-            .condition_expression("#status = :expected")
+            .condition_expression("#status = :expected AND attempt = :attempt")
             .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":expected", record_attr(&expected)?)
+            .expression_attribute_values(":expected", record_attr(&expected.0)?)
+            .expression_attribute_values(":attempt", n(expected.1))
             .send()
             .await;
         match result {
@@ -453,6 +461,8 @@ impl ApplicationLedger for DynamoStore {
             Err(e) if is_condition_failure(&e) => {
                 match ApplicationLedger::get(self, &record.id).await? {
                     None => Err(StoreError::Missing),
+                    // The SDK retried a write that had landed: the record is ours already.
+                    Some(stored) if &stored == record => Ok(()),
                     Some(_) => Err(StoreError::Conflict),
                 }
             }

@@ -84,6 +84,8 @@ pub fn application(
         idempotency_key: idempotency_key.map(str::to_owned),
         received_at: "2026-01-05T09:00:00Z".into(),
         status: ApplicationStatus::Pending,
+        attempt: 1,
+        attempt_at: None,
         completed_at: None,
         outcome: None,
         greenhouse_status: None,
@@ -331,12 +333,15 @@ pub async fn ledger(store: &dyn ApplicationLedger) {
     delivered.outcome = Some("delivered".into());
     delivered.greenhouse_status = Some(200);
     store
-        .update(&delivered, ApplicationStatus::Pending)
+        .update(&delivered, (ApplicationStatus::Pending, 1))
         .await
         .expect("update");
     // A second settlement expecting the old state loses.
+    let mut late = delivered.clone();
+    late.status = ApplicationStatus::Failed;
+    late.outcome = Some("greenhouse_unavailable".into());
     assert!(matches!(
-        store.update(&delivered, ApplicationStatus::Pending).await,
+        store.update(&late, (ApplicationStatus::Pending, 1)).await,
         Err(StoreError::Conflict)
     ));
     assert_eq!(
@@ -351,12 +356,24 @@ pub async fn ledger(store: &dyn ApplicationLedger) {
             .expect("find"),
         Some(delivered)
     );
+    // A settler that read another attempt loses, whatever the status.
+    let mut racing = application("app-attempts", "elsewhere", None);
+    store.create(&racing).await.expect("create");
+    racing.status = ApplicationStatus::Failed;
+    assert!(matches!(
+        store.update(&racing, (ApplicationStatus::Pending, 2)).await,
+        Err(StoreError::Conflict)
+    ));
+    store
+        .update(&racing, (ApplicationStatus::Pending, 1))
+        .await
+        .expect("the attempt it read");
     // An update never creates: a record must exist to settle.
     assert!(matches!(
         store
             .update(
                 &application("app-never-created", "northwind", None),
-                ApplicationStatus::Pending
+                (ApplicationStatus::Pending, 1)
             )
             .await,
         Err(StoreError::Missing)

@@ -244,7 +244,7 @@ impl ApplicationLedger for EmbeddedStore {
     async fn update(
         &self,
         record: &ApplicationRecord,
-        expected: ApplicationStatus,
+        expected: (ApplicationStatus, u32),
     ) -> Result<(), StoreError> {
         let bytes = encode(record)?;
         let tx = self.db.begin_write().map_err(backend)?;
@@ -254,7 +254,7 @@ impl ApplicationLedger for EmbeddedStore {
                 Some(v) => decode(v.value())?,
                 None => return Err(StoreError::Missing),
             };
-            if current.status != expected {
+            if (current.status, current.attempt) != expected {
                 return Err(StoreError::Conflict);
             }
             apps.insert(record.id.as_str(), bytes.as_slice())

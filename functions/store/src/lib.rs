@@ -78,14 +78,14 @@ pub trait ApplicationLedger: Send + Sync {
     /// Records a new submission. Fails with [`StoreError::AlreadyExists`] when the id, or
     /// the employer's idempotency key, is taken.
     async fn create(&self, record: &ApplicationRecord) -> Result<(), StoreError>;
-    /// Replaces a record whose stored status is `expected` (a conditional write: of two
-    /// writers settling one application, one wins and the other gets
-    /// [`StoreError::Conflict`]); [`StoreError::Missing`] if there is none. The
+    /// Replaces a record whose stored status and attempt are `expected` (a conditional
+    /// write: of two writers settling or retrying one application, one wins and the other
+    /// gets [`StoreError::Conflict`]); [`StoreError::Missing`] if there is none. The
     /// idempotency key of a record never changes.
     async fn update(
         &self,
         record: &ApplicationRecord,
-        expected: ApplicationStatus,
+        expected: (ApplicationStatus, u32),
     ) -> Result<(), StoreError>;
     async fn get(&self, id: &str) -> Result<Option<ApplicationRecord>, StoreError>;
     async fn find_by_idempotency_key(

@@ -105,6 +105,13 @@ pub struct ApplicationRecord {
     pub idempotency_key: Option<String>,
     pub received_at: String,
     pub status: ApplicationStatus,
+    /// Delivery attempts started: 1 at first, one more per retry. Conditional writes name
+    /// it with the status, so a writer that read an earlier attempt always loses.
+    #[serde(default)]
+    pub attempt: u32,
+    /// When the current attempt started.
+    #[serde(default)]
+    pub attempt_at: Option<String>,
     #[serde(default)]
     pub completed_at: Option<String>,
     /// Machine-readable outcome code (`delivered`, `invalid_key`, `greenhouse_unavailable`, …).

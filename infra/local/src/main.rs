@@ -38,9 +38,12 @@ async fn main() -> std::process::ExitCode {
     } else {
         tracing_subscriber::EnvFilter::new("warn")
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false)
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_target(false))
+        .with(filter)
+        .with(atsi_api::library_cap())
         .init();
     match run(Args::parse()).await {
         Ok(code) => code,
