@@ -405,20 +405,28 @@ impl ApplicationLedger for DynamoStore {
             ("application_id".into(), s(record.id.clone())),
             ("expires_at".into(), n(record.expires_at)),
         ]);
-        let put = |item: Item| {
-            Put::builder()
+        let put = |item: Item, condition: &str| {
+            let mut put = Put::builder()
                 .table_name(&self.tables.applications)
                 .set_item(Some(item))
-                .condition_expression("attribute_not_exists(pk)")
-                .build()
+                .condition_expression(condition);
+            if condition.contains(":now") {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs());
+                put = put.expression_attribute_values(":now", n(now));
+            }
+            put.build()
                 .map(|p| TransactWriteItem::builder().put(p).build())
                 .map_err(|e| StoreError::Backend(e.to_string()))
         };
         let result = self
             .client
             .transact_write_items()
-            .transact_items(put(item)?)
-            .transact_items(put(claim)?)
+            .transact_items(put(item, "attribute_not_exists(pk)")?)
+            // TTL deletes lazily and the two items separately: an expired claim whose
+            // application is gone must not block the key for ever.
+            .transact_items(put(claim, "attribute_not_exists(pk) OR expires_at < :now")?)
             .send()
             .await;
         match result {
