@@ -318,6 +318,14 @@ async fn field_kind_gdpr_consents_as_the_job_asks_and_demographic_only_when_it_a
     assert_eq!(h.deliveries().len(), 1);
 }
 
+/// The id of the first look-up item matching `term`, as a board's picker would offer it.
+async fn first_id(h: &Harness, kind: &str, term: &str) -> u64 {
+    let path = format!("/v1/employers/northwind/education/{kind}?term={term}");
+    let (status, found) = h.call(Method::GET, &path, None).await;
+    assert_eq!(status, 200, "{found}");
+    found["items"][0]["id"].as_u64().unwrap()
+}
+
 /// A job that asks for education: one the employer edited to require it.
 async fn require_education(h: &Harness) {
     let board: Value = serde_json::from_slice(
@@ -349,31 +357,9 @@ async fn field_kind_educations_from_the_look_ups_and_employments() {
         .await;
     assert_eq!(form["form"]["education"], "required");
     // The board's pickers use the look-ups.
-    let (status, schools) = h
-        .call(
-            Method::GET,
-            "/v1/employers/northwind/education/schools?term=cork",
-            None,
-        )
-        .await;
-    assert_eq!(status, 200, "{schools}");
-    let school = schools["items"][0]["id"].as_u64().unwrap();
-    let (_, degrees) = h
-        .call(
-            Method::GET,
-            "/v1/employers/northwind/education/degrees?term=bachelor",
-            None,
-        )
-        .await;
-    let degree = degrees["items"][0]["id"].as_u64().unwrap();
-    let (_, disciplines) = h
-        .call(
-            Method::GET,
-            "/v1/employers/northwind/education/disciplines?term=computer",
-            None,
-        )
-        .await;
-    let discipline = disciplines["items"][0]["id"].as_u64().unwrap();
+    let school = first_id(&h, "schools", "cork").await;
+    let degree = first_id(&h, "degrees", "bachelor").await;
+    let discipline = first_id(&h, "disciplines", "computer").await;
     let (_, page3) = h
         .call(
             Method::GET,

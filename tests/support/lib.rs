@@ -67,14 +67,13 @@ impl Harness {
         let mut h = Self::start().await;
         let (store, _) = atsi_store_aws::testing::fresh_store(emulator).await;
         let secrets = atsi_store_aws::testing::fresh_secrets().await;
-        let store = std::sync::Arc::new(store);
-        h.services.employers = store.clone();
-        h.services.jobs = store.clone();
-        h.services.ledger = store;
-        h.services.secrets = std::sync::Arc::new(atsi_store::CachedSecretStore::new(
-            secrets,
-            Duration::from_secs(300),
-        ));
+        let secrets = atsi_store::CachedSecretStore::new(secrets, Duration::from_secs(300));
+        h.services = Services::over(
+            std::sync::Arc::new(store),
+            std::sync::Arc::new(secrets),
+            h.services.greenhouse.clone(),
+            h.services.settings,
+        );
         h
     }
 
